@@ -1,0 +1,36 @@
+"""Repository-wide pytest hooks (this file sits at the root so that it also covers
+the notebooks under lectures/ and labs/, which nbval collects).
+
+- A run that collects no test fails (exit status 1) instead of pytest's 5: a
+  test command that silently tests nothing must not look green.
+- The terminal summary lists the slowest notebooks (summed over their cells).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+_NOTEBOOK_SECONDS: dict[str, float] = defaultdict(float)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    path = report.nodeid.split("::", 1)[0]
+    if path.endswith(".ipynb"):
+        _NOTEBOOK_SECONDS[path] += report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED or terminalreporter._numcollected == 0:
+        terminalreporter.write_line(
+            "ERROR: no tests were collected; a test run that tests nothing counts as failed.", red=True)
+    if _NOTEBOOK_SECONDS:
+        terminalreporter.section("slowest notebooks (seconds, summed over cells)")
+        for path, seconds in sorted(_NOTEBOOK_SECONDS.items(), key=lambda kv: -kv[1])[:15]:
+            terminalreporter.write_line(f"{seconds:7.1f}  {path}")

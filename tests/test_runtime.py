@@ -1,0 +1,162 @@
+"""Tests of mmlab.runtime: device, seeds, profiles, sizes, claims."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+import torch
+
+from mmlab import ClaimFailed, claim, device, profile, seed_everything, set_num_threads, sizes
+
+
+# ----------------------------------------------------------------- claim
+def test_claim_true_prints_one_line_with_figures(capsys):
+    assert claim("low-rank fusion is smaller", 10 < 100, lmf=10, tfn=100, acc=0.912345) is True
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    assert out.startswith("✓ low-rank fusion is smaller")
+    assert "lmf=10" in out and "tfn=100" in out and "acc=0.9123" in out
+
+
+def test_claim_false_raises_with_text_and_figures(capsys):
+    with pytest.raises(ClaimFailed, match=r"additive fusion solves XOR.*acc=0.5"):
+        claim("additive fusion solves XOR", 0.5 > 0.9, acc=0.5)
+    assert capsys.readouterr().out.startswith("✗ additive fusion solves XOR")
+
+
+def test_claim_failed_is_an_assertion_error():
+    # nbval and pytest report AssertionErrors as failures, not crashes.
+    assert issubclass(ClaimFailed, AssertionError)
+
+
+@pytest.mark.parametrize("cond", [np.bool_(True), torch.tensor(True), torch.tensor([True]), np.array(True)])
+def test_claim_accepts_single_booleans(cond):
+    assert claim("single truth value", cond)
+
+
+@pytest.mark.parametrize("cond", [torch.tensor([True, False]), np.array([True, True])])
+def test_claim_rejects_many_element_conditions(cond):
+    with pytest.raises(TypeError, match=r"single truth value.*shape \(2,\).*\.all\(\)"):
+        claim("ambiguous", cond)
+
+
+@pytest.mark.parametrize("cond", [1, 0.5, "yes", None])
+def test_claim_rejects_non_bool_conditions(cond):
+    with pytest.raises(TypeError, match="must be a bool"):
+        claim("not a comparison", cond)
+
+
+@pytest.mark.parametrize("text", ["", "   ", None, 3])
+def test_claim_rejects_bad_text(text):
+    with pytest.raises(TypeError, match="non-empty string"):
+        claim(text, True)
+
+
+def test_claim_formats_tensor_figures(capsys):
+    claim("tensor figure", True, acc=torch.tensor(0.75))
+    assert "acc=0.75" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------- profile / sizes
+@pytest.mark.parametrize("value", ["quick", "full", "QUICK", " full "])
+def test_profile_from_environment(monkeypatch, value):
+    monkeypatch.setenv("MMLAB_PROFILE", value)
+    assert profile() == value.strip().lower()
+
+
+def test_profile_invalid_value_lists_allowed(monkeypatch):
+    monkeypatch.setenv("MMLAB_PROFILE", "fast")
+    with pytest.raises(ValueError, match=r"one of quick, full; got 'fast'"):
+        profile()
+
+
+def test_profile_default_follows_cuda(monkeypatch):
+    monkeypatch.delenv("MMLAB_PROFILE", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert profile() == "quick"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert profile() == "full"
+
+
+TABLE = {"quick": {"n": 100, "epochs": 5}, "full": {"n": 10_000, "epochs": 50}}
+
+
+def test_sizes_picks_profile_row(monkeypatch):
+    assert sizes(TABLE) == {"n": 100, "epochs": 5}
+    assert sizes(TABLE, which="full") == {"n": 10_000, "epochs": 50}
+    monkeypatch.setenv("MMLAB_PROFILE", "full")
+    assert sizes(TABLE)["n"] == 10_000
+
+
+def test_sizes_returns_a_copy():
+    row = sizes(TABLE)
+    row["n"] = 1
+    assert TABLE["quick"]["n"] == 100
+
+
+@pytest.mark.parametrize(
+    "table, match",
+    [
+        ([1, 2], "must be a mapping"),
+        ({"quick": {"n": 1}}, r"missing \['full'\]"),
+        ({"quick": {"n": 1}, "full": {"n": 2}, "gpu": {"n": 3}}, r"unexpected \['gpu'\]"),
+        ({"quick": {"n": 1}, "full": {"m": 2}}, r"only in quick: \['n'\]"),
+        ({"quick": 3, "full": {"n": 2}}, "must be a mapping of sizes"),
+    ],
+)
+def test_sizes_rejects_bad_tables(table, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+        sizes(table)
+
+
+def test_sizes_rejects_unknown_profile():
+    with pytest.raises(ValueError, match="which must be one of"):
+        sizes(TABLE, which="medium")
+
+
+# ----------------------------------------------------------------- seeds / device / threads
+def test_seed_everything_makes_python_numpy_torch_repeat():
+    seed_everything(123)
+    a = (random.random(), np.random.rand(), torch.rand(1).item())
+    seed_everything(123)
+    b = (random.random(), np.random.rand(), torch.rand(1).item())
+    assert a == b
+
+
+@pytest.mark.parametrize("bad, err", [(-1, ValueError), (2**32, ValueError), (1.5, TypeError), (True, TypeError)])
+def test_seed_everything_rejects_bad_seeds(bad, err):
+    with pytest.raises(err, match="seed must"):
+        seed_everything(bad)
+
+
+def test_device_is_a_torch_device(monkeypatch):
+    monkeypatch.delenv("MMLAB_DEVICE", raising=False)
+    d = device()
+    assert isinstance(d, torch.device)
+    assert d.type in {"cpu", "cuda", "mps"}
+    assert torch.zeros(1, device=d).device.type == d.type
+
+
+def test_device_override(monkeypatch):
+    monkeypatch.setenv("MMLAB_DEVICE", "cpu")
+    assert device() == torch.device("cpu")
+    monkeypatch.setenv("MMLAB_DEVICE", "warp-drive")
+    with pytest.raises(ValueError, match="MMLAB_DEVICE must name a torch device"):
+        device()
+
+
+def test_set_num_threads(monkeypatch):
+    before = torch.get_num_threads()
+    try:
+        assert set_num_threads(1) == 1
+        monkeypatch.setenv("MMLAB_NUM_THREADS", "1")
+        assert set_num_threads() == 1
+        monkeypatch.setenv("MMLAB_NUM_THREADS", "many")
+        with pytest.raises(ValueError, match="MMLAB_NUM_THREADS must be a positive integer"):
+            set_num_threads()
+        with pytest.raises(ValueError, match="positive integer"):
+            set_num_threads(0)
+    finally:
+        torch.set_num_threads(before)
