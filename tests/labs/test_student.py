@@ -89,7 +89,7 @@ def test_generate_all_and_out_of_sync_on_a_fixture_tree(tmp_path):
     assert [p.relative_to(tmp_path).as_posix() for p in written] == ["labs/student/1_representation/01_demo.ipynb"]
     assert out_of_sync(tmp_path) == []
     nb = nbformat.read(src, as_version=4)
-    nb.cells[2].source = nb.cells[2].source.replace("2.0", "3.0")
+    nb.cells[2].source = nb.cells[2].source.replace("Return the slope", "Return the gradient")
     nbformat.write(nb, src)
     assert "differs" in out_of_sync(tmp_path)[0]
     stale = tmp_path / "labs/student/1_representation/99_old.ipynb"
