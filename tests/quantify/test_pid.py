@@ -1,0 +1,501 @@
+"""Tests of mmlab.quantify.pid: the information helpers and the exact PID solver.
+
+References are closed forms (worked out in the comments), properties that hold
+for every table, and an independent implementation: the BROJA PID of the
+``dit`` package with ``method="cone"`` (the exponential-cone program of
+Makkeh, Theis & Vicente 2018, solved by ECOS). ``dit`` is a test-only
+dependency. Its default method is not used as a reference (it picks an SLSQP
+solver on small alphabets; ``bench/bench_pid.py`` records how far off it is).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import warnings
+
+import dit
+import numpy as np
+import pytest
+from dit.pid import PID_BROJA
+
+from mmlab.quantify.pid import (
+    ConvergenceWarning,
+    PIDResult,
+    conditional_mutual_information,
+    entropy,
+    mutual_information,
+    pid,
+)
+
+ATOMS = ("redundancy", "unique1", "unique2", "synergy")
+N_DIT_CASES = 60
+
+
+def h2(x: float) -> float:
+    """Binary entropy in bits (closed form)."""
+    return 0.0 if x in (0.0, 1.0) else float(-x * np.log2(x) - (1 - x) * np.log2(1 - x))
+
+
+def table(cells: dict[tuple[int, int, int], float], shape: tuple[int, int, int]) -> np.ndarray:
+    p = np.zeros(shape)
+    for idx, value in cells.items():
+        p[idx] = value
+    return p
+
+
+def random_table(seed: int) -> np.ndarray:
+    """Random p[x1, x2, y] with alphabet sizes 2..6 (rectangular), of one of five kinds."""
+    rng = np.random.default_rng(seed)
+    shape = tuple(int(k) for k in rng.integers(2, 7, size=3))
+    kind = seed % 5
+    if kind == 0:  # dense
+        p = rng.random(shape)
+    elif kind == 1:  # peaked (Dirichlet 0.5 over the cells)
+        p = rng.dirichlet(np.full(int(np.prod(shape)), 0.5)).reshape(shape)
+    elif kind == 2:  # about 40% zero cells
+        p = rng.random(shape) * (rng.random(shape) > 0.4)
+    elif kind == 3:  # an unused x1 symbol and a y that only some (x1, x2) pairs produce
+        p = rng.random(shape)
+        p[rng.integers(shape[0])] = 0.0
+        p[:, :, rng.integers(shape[2])] *= rng.random(shape[:2]) < 0.3
+    else:  # a noisy function Y = f(X1, X2)
+        f = rng.integers(shape[2], size=shape[:2])
+        p = 0.05 * rng.random(shape)
+        p[np.arange(shape[0])[:, None], np.arange(shape[1])[None, :], f] += 1.0
+    if p.sum() == 0:
+        p[0, 0, 0] = 1.0
+    return p / p.sum()
+
+
+def dit_cone_atoms(p: np.ndarray) -> dict[str, float]:
+    """BROJA atoms of ``p`` from dit's exponential-cone solver."""
+    cells = np.argwhere(p > 0)
+    d = dit.Distribution([tuple(int(v) for v in c) for c in cells], p[p > 0].tolist())
+    r = PID_BROJA(d, method="cone")  # sources (0,), (1,); target (2,) = the last variable
+    return {
+        "redundancy": r.get_pi(((0,), (1,))),
+        "unique1": r.get_pi(((0,),)),
+        "unique2": r.get_pi(((1,),)),
+        "synergy": r.get_pi(((0, 1),)),
+    }
+
+
+def atoms(r: PIDResult) -> np.ndarray:
+    return np.array([getattr(r, name) for name in ATOMS])
+
+
+def mi_x1x2_y(q: np.ndarray) -> float:
+    return mutual_information(q.reshape(-1, q.shape[2]))
+
+
+# --------------------------------------------------------------------------- #
+# entropy, mutual information, conditional mutual information: closed forms
+# --------------------------------------------------------------------------- #
+@pytest.mark.parametrize("n", [1, 2, 3, 8])
+def test_entropy_of_uniform_is_log2_n(n):
+    assert entropy(np.full(n, 1 / n)) == pytest.approx(np.log2(n), abs=1e-12)
+
+
+@pytest.mark.parametrize("x", [0.0, 0.1, 0.25, 0.5, 0.9])
+def test_entropy_of_a_coin_is_the_binary_entropy(x):
+    assert entropy([x, 1 - x]) == pytest.approx(h2(x), abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_joint_entropy_of_independent_variables_adds(seed):
+    rng = np.random.default_rng(seed)
+    px, py = rng.dirichlet(np.ones(3)), rng.dirichlet(np.ones(4))
+    assert entropy(np.outer(px, py)) == pytest.approx(entropy(px) + entropy(py), abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_mutual_information_of_independent_variables_is_zero(seed):
+    rng = np.random.default_rng(seed)
+    pxy = np.outer(rng.dirichlet(np.ones(3)), rng.dirichlet(np.ones(5)))
+    assert mutual_information(pxy) == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("n", [2, 3, 6])
+def test_mutual_information_of_a_copy_is_the_entropy(n):
+    assert mutual_information(np.eye(n) / n) == pytest.approx(np.log2(n), abs=1e-12)
+
+
+@pytest.mark.parametrize(("prior", "eps"), [(0.5, 0.1), (0.5, 0.5), (0.3, 0.2), (0.8, 0.05)])
+def test_mutual_information_of_a_binary_symmetric_channel(prior, eps):
+    # X ~ Bernoulli(prior), Y = X flipped with probability eps:
+    # I(X; Y) = H(Y) - H(Y | X) = h2(prior (1 - eps) + (1 - prior) eps) - h2(eps)
+    px = np.array([1 - prior, prior])
+    channel = np.array([[1 - eps, eps], [eps, 1 - eps]])
+    expected = h2(prior * (1 - eps) + (1 - prior) * eps) - h2(eps)
+    assert mutual_information(px[:, None] * channel) == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_mutual_information_is_symmetric(seed):
+    pxy = np.random.default_rng(seed).dirichlet(np.ones(12)).reshape(3, 4)
+    assert mutual_information(pxy) == pytest.approx(mutual_information(pxy.T), abs=1e-12)
+
+
+def test_conditional_mutual_information_of_xor_is_one_bit():
+    # X, Y fair independent coins, Z = X xor Y: I(X; Y) = 0 but I(X; Y | Z) = H(X | Z) = 1
+    p = table({(x, y, x ^ y): 0.25 for x in (0, 1) for y in (0, 1)}, (2, 2, 2))
+    assert mutual_information(p.sum(axis=2)) == pytest.approx(0.0, abs=1e-12)
+    assert conditional_mutual_information(p) == pytest.approx(1.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_conditional_mutual_information_of_a_copy_given_independent_noise(n):
+    # Y = X uniform on n symbols, Z an independent fair coin: I(X; Y | Z) = H(X) = log2 n
+    p = (np.eye(n) / n)[:, :, None] * np.array([0.5, 0.5])
+    assert conditional_mutual_information(p) == pytest.approx(np.log2(n), abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_conditional_mutual_information_is_zero_under_conditional_independence(seed):
+    rng = np.random.default_rng(seed)
+    pz = rng.dirichlet(np.ones(3))
+    px_z = rng.dirichlet(np.ones(4), size=3)  # rows: p(x | z)
+    py_z = rng.dirichlet(np.ones(2), size=3)
+    p = np.einsum("z,zx,zy->xyz", pz, px_z, py_z)
+    assert conditional_mutual_information(p) == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_chain_rule_of_mutual_information(seed):
+    # I(X; Y, Z) = I(X; Z) + I(X; Y | Z)
+    p = np.random.default_rng(seed).dirichlet(np.ones(24)).reshape(2, 3, 4)
+    lhs = mutual_information(p.reshape(2, -1))
+    rhs = mutual_information(p.sum(axis=1)) + conditional_mutual_information(p)
+    assert lhs == pytest.approx(rhs, abs=1e-12)
+
+
+# --------------------------------------------------------------------------- #
+# input validation (every branch, every public function)
+# --------------------------------------------------------------------------- #
+GOOD = {
+    entropy: np.full(4, 0.25),
+    mutual_information: np.full((2, 2), 0.25),
+    conditional_mutual_information: np.full((2, 2, 2), 0.125),
+    pid: np.full((2, 2, 2), 0.125),
+}
+
+
+@pytest.mark.parametrize("fn", list(GOOD), ids=lambda f: f.__name__)
+def test_rejects_negative_entries(fn):
+    p = GOOD[fn].copy()
+    p.flat[0], p.flat[1] = -0.1, p.flat[1] + 0.1
+    with pytest.raises(ValueError, match="non-negative; got 1 negative"):
+        fn(p)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+@pytest.mark.parametrize("fn", list(GOOD), ids=lambda f: f.__name__)
+def test_rejects_non_finite_entries(fn, bad):
+    p = GOOD[fn].copy()
+    p.flat[0] = bad
+    with pytest.raises(ValueError, match="must be finite; got 1 NaN or infinite entry"):
+        fn(p)
+
+
+@pytest.mark.parametrize("fn", list(GOOD), ids=lambda f: f.__name__)
+def test_rejects_tables_that_do_not_sum_to_one(fn):
+    p = GOOD[fn] * 0.93
+    with pytest.raises(ValueError, match="sums to 0.93"):
+        fn(p)
+
+
+@pytest.mark.parametrize("fn", list(GOOD), ids=lambda f: f.__name__)
+def test_accepts_round_off_in_the_sum(fn):
+    fn(GOOD[fn] * (1 + 1e-10))
+    with pytest.raises(ValueError, match="must sum to 1"):
+        fn(GOOD[fn] * (1 + 1e-6))
+
+
+@pytest.mark.parametrize("fn", list(GOOD), ids=lambda f: f.__name__)
+def test_rejects_empty_tables(fn):
+    shape = (0,) + GOOD[fn].shape[1:]
+    with pytest.raises(ValueError, match="non-empty probability table"):
+        fn(np.zeros(shape))
+
+
+@pytest.mark.parametrize("fn", list(GOOD), ids=lambda f: f.__name__)
+def test_rejects_non_numeric_input(fn):
+    with pytest.raises(TypeError, match="array-like of numbers"):
+        fn(np.full(GOOD[fn].shape, "a"))
+
+
+@pytest.mark.parametrize(("fn", "shape"), [
+    (mutual_information, (2, 2, 2)),
+    (conditional_mutual_information, (2, 2)),
+    (pid, (4, 2)),
+    (pid, (2, 2, 2, 1)),
+])
+def test_rejects_the_wrong_number_of_dimensions(fn, shape):
+    p = np.full(shape, 1 / np.prod(shape))
+    with pytest.raises(ValueError, match=f"must have {len(GOOD[fn].shape)} dimension"):
+        fn(p)
+
+
+@pytest.mark.parametrize("tol", [0.0, 1.0, -1e-3])
+def test_pid_rejects_tol_outside_the_unit_interval(tol):
+    with pytest.raises(ValueError, match="tol must lie in"):
+        pid(GOOD[pid], tol=tol)
+
+
+def test_pid_rejects_a_non_numeric_tol():
+    with pytest.raises(TypeError, match="tol must be a real number"):
+        pid(GOOD[pid], tol="small")
+
+
+def test_pid_rejects_bad_max_iter():
+    with pytest.raises(ValueError, match="max_iter must be an integer >= 1"):
+        pid(GOOD[pid], max_iter=0)
+    with pytest.raises(TypeError, match="max_iter must be an integer"):
+        pid(GOOD[pid], max_iter=10.0)
+
+
+# --------------------------------------------------------------------------- #
+# PID: canonical distributions (closed forms)
+# --------------------------------------------------------------------------- #
+def xor() -> np.ndarray:
+    return table({(a, b, a ^ b): 0.25 for a in (0, 1) for b in (0, 1)}, (2, 2, 2))
+
+
+def and_() -> np.ndarray:
+    return table({(a, b, a & b): 0.25 for a in (0, 1) for b in (0, 1)}, (2, 2, 2))
+
+
+def copy_x1() -> np.ndarray:  # Y = X1; X1, X2 independent fair bits
+    return table({(a, b, a): 0.25 for a in (0, 1) for b in (0, 1)}, (2, 2, 2))
+
+
+def redundant() -> np.ndarray:  # X1 = X2 = Y, a fair bit
+    return table({(a, a, a): 0.5 for a in (0, 1)}, (2, 2, 2))
+
+
+def pair_copy() -> np.ndarray:  # Y = (X1, X2)
+    return table({(a, b, 2 * a + b): 0.25 for a in (0, 1) for b in (0, 1)}, (2, 2, 4))
+
+
+# AND: I(X1; Y) = H(Y) - H(Y | X1) = h2(1/4) - (1/2) h2(1/2) = h2(1/4) - 1/2 = 0.311278...,
+# U1 = U2 = 0, so R = h2(1/4) - 1/2 and S = I(X1, X2; Y) - R = h2(1/4) - R = 1/2
+CANONICAL = {
+    "xor": (xor, {"redundancy": 0.0, "unique1": 0.0, "unique2": 0.0, "synergy": 1.0}),
+    "and": (and_, {"redundancy": h2(0.25) - 0.5, "unique1": 0.0, "unique2": 0.0, "synergy": 0.5}),
+    "copy": (copy_x1, {"redundancy": 0.0, "unique1": 1.0, "unique2": 0.0, "synergy": 0.0}),
+    "redundant": (redundant, {"redundancy": 1.0, "unique1": 0.0, "unique2": 0.0, "synergy": 0.0}),
+    "pair_copy": (pair_copy, {"redundancy": 0.0, "unique1": 1.0, "unique2": 1.0, "synergy": 0.0}),
+}
+
+
+@pytest.mark.parametrize("name", list(CANONICAL))
+def test_canonical_distributions_match_their_closed_form(name):
+    make, expected = CANONICAL[name]
+    r = pid(make())
+    assert r.converged
+    for atom, value in expected.items():
+        assert getattr(r, atom) == pytest.approx(value, abs=1e-9), atom
+    assert r.total == pytest.approx(sum(expected.values()), abs=1e-12)
+
+
+def test_and_redundancy_to_many_digits():
+    assert pid(and_()).redundancy == pytest.approx(0.311278124459133, abs=1e-9)
+
+
+@pytest.mark.parametrize("name", list(CANONICAL))
+def test_canonical_distributions_agree_with_dit_cone(name):
+    p = CANONICAL[name][0]()
+    r, ref = pid(p), dit_cone_atoms(p)
+    assert np.abs(atoms(r) - np.array([ref[a] for a in ATOMS])).max() < 1e-6
+
+
+def test_constant_target_has_no_information():
+    p = np.random.default_rng(0).dirichlet(np.ones(6)).reshape(2, 3, 1)
+    r = pid(p)
+    assert r.n_iter == 0
+    np.testing.assert_allclose([*atoms(r), r.total], 0.0, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_target_independent_of_the_sources_has_no_information(seed):
+    rng = np.random.default_rng(seed)
+    p = rng.dirichlet(np.ones(12)).reshape(3, 4)[:, :, None] * rng.dirichlet(np.ones(3))
+    np.testing.assert_allclose(atoms(pid(p)), 0.0, atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_single_valued_source_leaves_only_the_other_unique(seed):
+    # |X1| = 1: R = U1 = S = 0 and U2 = I(X2; Y)
+    p = np.random.default_rng(seed).dirichlet(np.ones(12)).reshape(1, 4, 3)
+    r = pid(p)
+    assert r.unique2 == pytest.approx(mutual_information(p[0]), abs=1e-12)
+    np.testing.assert_allclose([r.redundancy, r.unique1, r.synergy], 0.0, atol=1e-12)
+
+
+# --------------------------------------------------------------------------- #
+# PID: properties on random tables
+# --------------------------------------------------------------------------- #
+@pytest.mark.parametrize("seed", range(10))
+def test_atoms_are_non_negative_and_sum_to_the_total(seed):
+    p = random_table(seed)
+    r = pid(p)
+    assert r.converged and r.duality_gap < 1e-9
+    assert atoms(r).min() >= -1e-9
+    assert atoms(r).sum() == pytest.approx(r.total, abs=1e-9)
+    assert r.total == pytest.approx(mi_x1x2_y(p), abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_optimal_coupling_keeps_both_source_target_marginals(seed):
+    p = random_table(seed)
+    q = pid(p).q
+    assert q.shape == p.shape and q.min() >= 0.0
+    np.testing.assert_allclose(q.sum(axis=1), p.sum(axis=1), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(q.sum(axis=0), p.sum(axis=0), rtol=0, atol=1e-12)
+    # no coupling in Delta_p puts mass where p(x1, y) = 0 or p(x2, y) = 0
+    outside = (p.sum(axis=1)[:, None, :] == 0) | (p.sum(axis=0)[None, :, :] == 0)
+    assert np.all(q[outside] == 0.0)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_unique_information_is_the_conditional_mutual_information_under_q(seed):
+    # U1 = I_q*(X1; Y | X2): axes (x1, y | x2); U2 = I_q*(X2; Y | X1): axes (x2, y | x1)
+    r = pid(random_table(seed))
+    assert conditional_mutual_information(r.q.transpose(0, 2, 1)) == pytest.approx(r.unique1, abs=1e-8)
+    assert conditional_mutual_information(r.q.transpose(1, 2, 0)) == pytest.approx(r.unique2, abs=1e-8)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_no_coupling_in_delta_p_has_less_information(seed):
+    # Feasible points of the program: p itself, the coupling with X1, X2 independent given
+    # Y, and random couplings fitted to both marginals by iterative proportional fitting.
+    rng = np.random.default_rng(seed)
+    p = random_table(seed)
+    a, b = p.sum(axis=1), p.sum(axis=0)
+    best = mi_x1x2_y(pid(p).q)
+    py = a.sum(axis=0)
+    q_indep = np.divide(a[:, None, :] * b[None, :, :], py, out=np.zeros(p.shape), where=py > 0)
+    candidates = [p, q_indep]
+    for _ in range(10):
+        q = rng.random(p.shape) * (a[:, None, :] > 0) * (b[None, :, :] > 0)
+        for _ in range(500):
+            rows = q.sum(axis=1)
+            q *= np.divide(a, rows, out=np.zeros_like(a), where=rows > 0)[:, None, :]
+            cols = q.sum(axis=0)
+            q *= np.divide(b, cols, out=np.zeros_like(b), where=cols > 0)[None, :, :]
+        candidates.append(q)
+    for q in candidates:
+        assert np.abs(q.sum(axis=1) - a).max() < 1e-9  # really in Delta_p
+        assert mi_x1x2_y(q) >= best - 1e-9
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_swapping_the_sources_swaps_the_unique_atoms(seed):
+    p = random_table(seed)
+    r, s = pid(p), pid(p.transpose(1, 0, 2))
+    np.testing.assert_allclose(
+        [s.redundancy, s.unique1, s.unique2, s.synergy],
+        [r.redundancy, r.unique2, r.unique1, r.synergy], atol=1e-9,
+    )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_relabelling_symbols_changes_nothing(seed):
+    rng = np.random.default_rng(seed)
+    p = random_table(seed)
+    perm = [rng.permutation(n) for n in p.shape]
+    np.testing.assert_allclose(atoms(pid(p[np.ix_(*perm)])), atoms(pid(p)), atol=1e-9)
+
+
+def test_unused_symbols_change_nothing():
+    p = random_table(3)
+    padded = np.zeros((p.shape[0] + 1, p.shape[1] + 2, p.shape[2] + 1))
+    padded[1:, 2:, :-1] = p
+    r, s = pid(p), pid(padded)
+    np.testing.assert_allclose(atoms(s), atoms(r), atol=1e-9)
+    assert np.all(s.q[0] == 0) and np.all(s.q[:, :2] == 0) and np.all(s.q[:, :, -1] == 0)
+
+
+@pytest.mark.parametrize("t", [0.0, 0.25, 0.5, 0.75, 1.0])
+def test_mixtures_of_canonical_tables_converge(t):
+    # the lecture's widget morphs between canonical tables; every mixture must converge
+    for first, second in [(xor, and_), (and_, redundant), (xor, copy_x1), (copy_x1, redundant)]:
+        p = (1 - t) * first() + t * second()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ConvergenceWarning)
+            r = pid(p)
+        assert atoms(r).sum() == pytest.approx(r.total, abs=1e-12)
+
+
+def test_pid_accepts_lists_and_float32_tables():
+    counts = np.array([[[3, 1], [0, 4]], [[2, 2], [5, 3]]])
+    p = counts / counts.sum()
+    r64 = pid(p.tolist())
+    r32 = pid(p.astype(np.float32))  # sums to 1 only within float32 rounding
+    assert r32.q.dtype == np.float64 and r32.converged
+    np.testing.assert_allclose(atoms(r32), atoms(r64), atol=1e-6)
+    with pytest.raises(ValueError, match="sums to 1.25"):
+        pid((p * 1.25).astype(np.float32))
+
+
+def test_a_16x16x16_table_is_solved_quickly():
+    p = np.random.default_rng(0).random((16, 16, 16))
+    start = time.perf_counter()
+    r = pid(p / p.sum())
+    assert r.converged
+    assert time.perf_counter() - start < 5.0  # about 0.1 s on one core; generous for CI
+
+
+# --------------------------------------------------------------------------- #
+# PID: agreement with dit's exponential-cone solver
+# --------------------------------------------------------------------------- #
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(N_DIT_CASES))
+def test_random_tables_agree_with_dit_cone(seed):
+    p = random_table(seed)
+    r, ref = pid(p), dit_cone_atoms(p)
+    diff = np.abs(atoms(r) - np.array([ref[a] for a in ATOMS]))
+    assert diff.max() < 1e-6, dict(zip(ATOMS, diff))
+
+
+def test_random_cases_cover_rectangular_and_zero_cell_tables():
+    tables = [random_table(seed) for seed in range(N_DIT_CASES)]
+    assert sum(len(set(t.shape)) > 1 for t in tables) >= 30
+    assert sum(bool(np.any(t == 0)) for t in tables) >= 20
+    assert {k for t in tables for k in t.shape} == {2, 3, 4, 5, 6}
+
+
+# --------------------------------------------------------------------------- #
+# the result object and the convergence warning
+# --------------------------------------------------------------------------- #
+def test_result_is_frozen_and_its_coupling_read_only():
+    r = pid(and_())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.synergy = 0.0
+    with pytest.raises(ValueError, match="read-only"):
+        r.q[0, 0, 0] = 1.0
+
+
+def test_result_as_dict_and_repr():
+    r = pid(xor())
+    assert r.as_dict() == {
+        "redundancy": r.redundancy, "unique1": r.unique1, "unique2": r.unique2,
+        "synergy": r.synergy, "total": r.total,
+    }
+    assert "synergy=1.0000" in repr(r) and "converged=True" in repr(r)
+
+
+def test_stopping_early_warns_and_still_returns_consistent_atoms():
+    p = random_table(0)
+    with pytest.warns(ConvergenceWarning, match="short of tol"):
+        r = pid(p, max_iter=1)
+    assert not r.converged and r.duality_gap > 1e-9
+    assert atoms(r).min() >= 0.0
+    assert atoms(r).sum() == pytest.approx(r.total, abs=1e-12)
+    np.testing.assert_allclose(r.q.sum(axis=0), p.sum(axis=0), atol=1e-12)
+
+
+def test_looser_tol_takes_fewer_iterations():
+    p = random_table(7)
+    assert pid(p, tol=1e-6).n_iter < pid(p).n_iter
