@@ -59,9 +59,9 @@ def test_notebook_has_the_standard_frame(path):
 def test_notebook_has_no_gpu_or_network_shortcuts(path):
     code = "\n".join("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
                      if c["cell_type"] == "code")
-    assert ".cuda()" not in code, f"{path.name}: use mmlab.device() instead of .cuda()"
+    assert not re.search(r"\.cuda\(\s*\)", code), f"{path.name}: move tensors with mmlab.device(), not CUDA calls"
     assert not re.search(r"https?://", code), f"{path.name}: code cells must not reach the network"
-    assert "allow_pickle=True" not in code
+    assert not re.search(r"allow_pickle\s*=\s*True", code), f"{path.name}: loads must not unpickle"
 
 
 def test_every_notebook_is_listed_in_the_toc_and_every_listed_one_exists():
