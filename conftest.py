@@ -27,7 +27,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED or terminalreporter._numcollected == 0:
+    ran = sum(len(terminalreporter.stats.get(key, ())) for key in ("passed", "failed", "skipped", "error"))
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED or ran == 0:
         terminalreporter.write_line(
             "ERROR: no tests were collected; a test run that tests nothing counts as failed.", red=True)
     if _NOTEBOOK_SECONDS:

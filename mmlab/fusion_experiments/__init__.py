@@ -4,7 +4,7 @@ Each function here draws a synthetic data set with a planted interaction
 (:mod:`mmlab.data.synthetic`), trains small *encoders + fusion + head* models
 (:class:`mmlab.fusion.MultimodalClassifier`) with :func:`mmlab.train.fit`, and
 returns the figures a lecture states as a claim. A notebook calls a function
-once with its size table; ``tests/test_fusion_claims.py`` calls the same
+once with its size table; ``tests/test_fusion_notebook_claims.py`` calls the same
 function on five seeds with the notebook's quick sizes and checks the same
 margin, so a claim cannot rest on one lucky seed.
 
