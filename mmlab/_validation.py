@@ -10,10 +10,31 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Union
 
 import numpy as np
 import numpy.typing as npt
+
+
+#: What a ``random_state`` argument accepts: ``None`` (fresh entropy), a seed, or a generator.
+RandomState = Union[None, int, np.random.Generator]
+
+
+def check_random_state(random_state: RandomState) -> np.random.Generator:
+    """A NumPy generator from ``None``, a non-negative int seed or a generator (never the global state).
+
+    The counterpart of :func:`sklearn.utils.check_random_state` for
+    :class:`numpy.random.Generator`: a generator is returned as it is (so
+    draws continue its stream), a seed makes a new one.
+    """
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if random_state is None:
+        return np.random.default_rng()
+    if isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral) or random_state < 0:
+        raise TypeError(f"random_state must be None, a non-negative int or a numpy.random.Generator; "
+                        f"got {type(random_state).__name__} {random_state!r}.")
+    return np.random.default_rng(int(random_state))
 
 
 def check_positive_int(value: Any, name: str, *, minimum: int = 1) -> int:

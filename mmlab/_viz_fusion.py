@@ -1,4 +1,4 @@
-"""Plotting helpers of the fusion lectures (to be merged into :mod:`mmlab.viz`).
+"""Plotting helpers of the fusion lectures (import them from :mod:`mmlab.viz`).
 
 Every function draws with matplotlib on the ``ax`` it is given (or on a new
 figure), sets a title and axis labels, and returns the Axes; none calls

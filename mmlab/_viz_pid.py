@@ -1,14 +1,15 @@
 """Plotting helpers for partial information decomposition: atom bar plots and joint-table heatmaps.
 
-These functions are to be merged into :mod:`mmlab.viz`; until then notebooks
-import them from here. Like the rest of :mod:`mmlab.viz`, each function draws
+Import them from :mod:`mmlab.viz`, which re-exports them. Like the rest of
+:mod:`mmlab.viz`, each function draws
 with matplotlib on the Axes it is given (or on a new figure), labels its axes,
 sets a title and returns what it drew on; none calls ``plt.show()``. The four
 atoms always have the same colours (C0 redundancy, C1 unique to X1, C2 unique
 to X2, C3 synergy), so figures of one notebook can be compared at a glance.
 
-Used by: ``lectures/6_quantification/01_information_and_pid.ipynb`` and the
-PID explorer (:func:`mmlab._widgets_pid.pid_morph_explorer`).
+Used by: ``lectures/6_quantification/01_information_and_pid.ipynb``,
+``lectures/6_quantification/02_pid_estimators_model_selection.ipynb`` and the
+PID explorer (:func:`mmlab.widgets.pid_morph_explorer`).
 """
 
 from __future__ import annotations
@@ -34,24 +35,29 @@ ATOM_COLORS: tuple[str, ...] = ("C0", "C1", "C2", "C3")
 # --------------------------------------------------------------------------- #
 # atoms
 # --------------------------------------------------------------------------- #
-def plot_atoms(results: Mapping[str, Any], *, ax: Any = None, title: str = "Partial information decomposition",
-               ylabel: str = "information (bits)", show_total: bool = True, annotate: bool = True) -> Any:
-    """Grouped bar plot of the four PID atoms, one group per distribution.
+def plot_atoms(results: Mapping[str, Any], *, truth: Mapping[str, Any] | None = None, ax: Any = None,
+               title: str = "Partial information decomposition", ylabel: str = "information (bits)",
+               xlabel: str = "distribution", show_total: bool = True, annotate: bool = True) -> Any:
+    """Grouped bar plot of the four PID atoms, one group per distribution or data set.
 
     Parameters
     ----------
     results : mapping of str to PID result
-        Group label (e.g. ``"XOR"``) to a PID result: an object with the
+        Group label (e.g. ``"XOR"``) to its atoms in bits: an object with the
         attributes ``redundancy``, ``unique1``, ``unique2``, ``synergy`` (and
-        optionally ``total``), such as :func:`mmlab.quantify.pid.pid` returns,
-        or a mapping with those keys. Values are in bits.
+        optionally ``total``) such as :func:`mmlab.quantify.pid` and the
+        estimators of :mod:`mmlab.quantify.estimators` return, a mapping with
+        those keys, or an array-like ``(R, U1, U2, S)``.
+    truth : mapping of str to PID result, optional
+        Exact atoms of some groups (same forms as ``results``), drawn as black
+        ticks over the bars: what an estimator should have found.
     ax : matplotlib Axes, optional
         Where to draw; a new figure is made when omitted.
-    title, ylabel : str
-        Title and vertical axis label.
+    title, ylabel, xlabel : str
+        Title and axis labels.
     show_total : bool, default=True
         Mark ``I(X1,X2;Y)`` (the ``total`` field, or the sum of the atoms) of each
-        group with a black tick above its bars.
+        group with a black line across its bars.
     annotate : bool, default=True
         Write each bar's value (2 decimals) above it.
 
@@ -64,7 +70,8 @@ def plot_atoms(results: Mapping[str, Any], *, ax: Any = None, title: str = "Part
     TypeError
         If ``results`` is not a mapping, or a result lacks an atom.
     ValueError
-        If ``results`` is empty or an atom is not a finite number.
+        If ``results`` is empty, an atom is not a finite number, or ``truth``
+        names a group that ``results`` does not have.
 
     Examples
     --------
@@ -78,7 +85,7 @@ def plot_atoms(results: Mapping[str, Any], *, ax: Any = None, title: str = "Part
     if not results:
         raise ValueError("results must hold at least one PID result; got an empty mapping.")
     labels = [str(k) for k in results]
-    atoms = np.array([_atoms_of(r, str(k)) for k, r in results.items()])  # (groups, 4)
+    atoms = np.array([_atoms_of(r, f"results[{str(k)!r}]") for k, r in results.items()])  # (groups, 4)
     totals = np.array([_total_of(r, a) for r, a in zip(results.values(), atoms)])
     if ax is None:
         _, ax = plt.subplots(figsize=(1.6 + 1.5 * len(labels), 3.8))
@@ -91,14 +98,31 @@ def plot_atoms(results: Mapping[str, Any], *, ax: Any = None, title: str = "Part
             ax.bar_label(bars, labels=[f"{v:.2f}" for v in atoms[:, j]], fontsize=7, padding=1)
     if show_total:
         ax.hlines(totals, x - 2 * width, x + 2 * width, colors="k", linewidth=1.5, label="I(X1,X2;Y)")
+    top = max(float(np.max(atoms)), float(np.max(totals)) if show_total else 0.0, 1e-9)
+    if truth is not None:
+        if not isinstance(truth, Mapping):
+            raise TypeError(f"truth must be a mapping of group label to exact atoms; got {type(truth).__name__}.")
+        unknown = sorted(str(k) for k in truth if str(k) not in labels)
+        if unknown:
+            raise ValueError(f"truth names groups that results does not have: {unknown}; results has {labels}.")
+        first = True
+        for k, t in truth.items():
+            if t is None:
+                continue
+            exact = np.array(_atoms_of(t, f"truth[{k!r}]"))
+            i = labels.index(str(k))
+            ax.scatter(x[i] + (np.arange(4) - 1.5) * width, exact, marker="_", s=250, color="k", zorder=3,
+                       label="exact (planted)" if first else None)
+            first = False
+            top = max(top, float(np.max(exact)))
+    ax.axhline(0.0, color="0.5", lw=0.8)
     ax.set_xticks(x, labels)
     ax.set_ylabel(ylabel)
-    ax.set_xlabel("distribution")
+    ax.set_xlabel(xlabel)
     ax.set_title(title)
-    top = max(float(np.max(atoms)), float(np.max(totals)), 1e-9)
     ax.set_ylim(min(0.0, float(np.min(atoms)) * 1.1), top * 1.25)
     handles, names = ax.get_legend_handles_labels()
-    order = sorted(range(len(names)), key=lambda i: names[i] == "I(X1,X2;Y)")  # atoms first, the total last
+    order = sorted(range(len(names)), key=lambda i: names[i] not in ATOM_LABELS)  # atoms first, marks last
     ax.legend([handles[i] for i in order], [names[i] for i in order], fontsize=8, loc="upper left",
               bbox_to_anchor=(1.0, 1.0))
     return ax
@@ -217,24 +241,29 @@ def plot_joint_table(p: npt.ArrayLike, *, axes: Sequence[Any] | None = None, tit
 # private helpers
 # --------------------------------------------------------------------------- #
 def _atoms_of(result: Any, label: str) -> list[float]:
-    """Read (R, U1, U2, S) from a PID result object or mapping."""
+    """Read (R, U1, U2, S) from a PID result object, a mapping, or an array-like of four numbers."""
+    if isinstance(result, Mapping) or all(hasattr(result, name) for name in ATOM_NAMES):
+        raw = []
+        for name in ATOM_NAMES:
+            if isinstance(result, Mapping):
+                if name not in result:
+                    raise TypeError(f"{label} must have the atoms {list(ATOM_NAMES)}; {name!r} is missing.")
+                raw.append((name, result[name]))
+            else:
+                raw.append((name, getattr(result, name)))
+    elif isinstance(result, (Sequence, np.ndarray)) and not isinstance(result, str) and np.shape(result) == (4,):
+        raw = list(zip(ATOM_NAMES, result))
+    else:
+        raise TypeError(f"{label} must be a PID result with the attributes {list(ATOM_NAMES)}, a mapping with "
+                        f"those keys, or four numbers (R, U1, U2, S); got {type(result).__name__}.")
     values = []
-    for name in ATOM_NAMES:
-        if isinstance(result, Mapping):
-            if name not in result:
-                raise TypeError(f"results[{label!r}] must have the atoms {list(ATOM_NAMES)}; {name!r} is missing.")
-            v = result[name]
-        elif hasattr(result, name):
-            v = getattr(result, name)
-        else:
-            raise TypeError(f"results[{label!r}] must be a PID result with the attributes {list(ATOM_NAMES)}; "
-                            f"got {type(result).__name__} without {name!r}.")
+    for name, v in raw:
         try:
             v = float(v)
         except (TypeError, ValueError):
-            raise TypeError(f"results[{label!r}].{name} must be a number; got {type(v).__name__}.") from None
+            raise TypeError(f"{label}.{name} must be a number; got {type(v).__name__}.") from None
         if not np.isfinite(v):
-            raise ValueError(f"results[{label!r}].{name} must be finite; got {v}.")
+            raise ValueError(f"{label}.{name} must be finite; got {v}.")
         values.append(v)
     return values
 

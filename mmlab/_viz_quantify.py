@@ -1,8 +1,9 @@
-"""Plotting helpers of the quantification notebooks: PID atoms, model selection, EMAP, gradients, contributions.
+"""Plotting helpers of the quantification notebooks: model selection, EMAP, gradients, contributions.
 
 Every function draws with matplotlib on the ``ax`` it is given (or on a new
 figure), labels its axes, sets a title and returns the Axes; none calls
-``plt.show()``. (To be merged into :mod:`mmlab.viz`.)
+``plt.show()``. Import them from :mod:`mmlab.viz`, which re-exports them;
+the PID atom bars are :func:`mmlab.viz.plot_atoms`.
 
 Used by: ``lectures/6_quantification/02_pid_estimators_model_selection.ipynb``
 and ``lectures/6_quantification/03_emap_gradients.ipynb``.
@@ -15,56 +16,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["plot_atoms", "plot_contributions", "plot_emap", "plot_model_selection", "plot_strengths"]
-
-_ATOM_LABELS = ("R", "U1", "U2", "S")
-
-
-def plot_atoms(estimates: Mapping[str, Any], *, truth: Mapping[str, Any] | None = None, ax: Any = None,
-               title: str = "Estimated PID atoms per data set") -> Any:
-    """Grouped bars of the four PID atoms, one group per data set.
-
-    Parameters
-    ----------
-    estimates : mapping of str to PIDEstimate or array-like of shape (4,)
-        Data set name to its atoms (R, U1, U2, S) in bits.
-    truth : mapping of str to array-like of shape (4,), optional
-        Exact atoms of the planted structure, drawn as black ticks over the bars.
-    ax : matplotlib Axes, optional
-    title : str
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-
-    Raises
-    ------
-    ValueError
-        If ``estimates`` is empty or a profile does not have four entries.
-    """
-    import matplotlib.pyplot as plt
-
-    names, values = _profiles(estimates, "estimates")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(1.8 * len(names) + 2.5, 3.6))
-    pos = np.arange(len(names), dtype=float)
-    width = 0.2
-    for k, label in enumerate(_ATOM_LABELS):
-        ax.bar(pos + (k - 1.5) * width, values[:, k], width, label=label, color=f"C{k}")
-    if truth is not None:
-        for i, name in enumerate(names):
-            if name in truth and truth[name] is not None:
-                t = _as_profile(truth[name], f"truth[{name!r}]")
-                ax.scatter(pos[i] + (np.arange(4) - 1.5) * width, t, marker="_", s=250, color="k",
-                           zorder=3, label="planted" if i == 0 else None)
-    ax.axhline(0.0, color="0.5", lw=0.8)
-    ax.set_xticks(pos, names)
-    ax.set_xlabel("data set (planted interaction)")
-    ax.set_ylabel("information (bits)")
-    ax.set_title(title)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
-    return ax
-
+__all__ = ["plot_contributions", "plot_emap", "plot_model_selection", "plot_strengths"]
 
 def plot_model_selection(distances: Mapping[str, Mapping[str, float]], accuracies: Mapping[str, Mapping[str, float]],
                          *, axes: Any = None,
@@ -239,17 +191,3 @@ def _numpy(v: Any) -> np.ndarray:
     if hasattr(v, "detach"):
         v = v.detach().cpu().numpy()
     return np.asarray(v, dtype=float)
-
-
-def _as_profile(v: Any, name: str) -> np.ndarray:
-    arr = v.as_array() if hasattr(v, "as_array") else np.asarray(v, dtype=float)
-    if arr.shape != (4,):
-        raise ValueError(f"{name} must hold four atoms (R, U1, U2, S); got shape {arr.shape}.")
-    return arr
-
-
-def _profiles(estimates: Mapping[str, Any], name: str) -> tuple[list[str], np.ndarray]:
-    if not isinstance(estimates, Mapping) or not estimates:
-        raise ValueError(f"{name} must be a non-empty mapping of data set name to atoms.")
-    names = [str(k) for k in estimates]
-    return names, np.stack([_as_profile(v, f"{name}[{k!r}]") for k, v in estimates.items()])

@@ -1,4 +1,4 @@
-"""ipywidgets explorer of the fusion lectures (to be merged into :mod:`mmlab.widgets`).
+"""ipywidgets explorer of the fusion lectures (import it from :mod:`mmlab.widgets`).
 
 :func:`fusion_explorer` lets an instructor pick a planted interaction and a
 fusion operator and see what a small model learns. It is built with

@@ -1,7 +1,6 @@
 """An ipywidgets explorer for partial information decomposition: morph between canonical tables.
 
-To be merged into :mod:`mmlab.widgets`; until then notebooks import it from
-here. The explorer is built with :func:`ipywidgets.interactive`, which draws
+Import it from :mod:`mmlab.widgets`, which re-exports it. The explorer is built with :func:`ipywidgets.interactive`, which draws
 the figure once when it is built, so the cell also runs headless (nbval,
 ``make book``), where the controls simply keep their starting values.
 

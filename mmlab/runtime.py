@@ -19,9 +19,12 @@ import numbers
 import os
 import random
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:  # torch is imported where it is used, so `import mmlab` stays light
+    import torch
 
 __all__ = [
     "PROFILES",
@@ -45,7 +48,7 @@ class ClaimFailed(AssertionError):
 # --------------------------------------------------------------------------- #
 # device and threads
 # --------------------------------------------------------------------------- #
-def device() -> "torch.device":  # noqa: F821 - torch imported lazily
+def device() -> torch.device:
     """Return the best available torch device: ``cuda``, then ``mps``, then ``cpu``.
 
     ``MMLAB_DEVICE`` overrides the choice (e.g. ``MMLAB_DEVICE=cpu`` on a GPU box

@@ -1,4 +1,15 @@
-"""Plotting helpers shared by the notebooks: coefficient tables, interaction plots, training curves.
+"""Plotting helpers shared by the notebooks, by topic.
+
+- regression (this module): coefficient tables, interaction plots, residuals;
+- training: :func:`plot_history`;
+- fusion (``mmlab/_viz_fusion.py``): score bars, per-cell tables, per-sample
+  values, parameters against score;
+- PID (``mmlab/_viz_pid.py``): atom bars, atoms along a path, joint tables;
+- quantification (``mmlab/_viz_quantify.py``): model selection, EMAP,
+  interaction strengths, modality contributions.
+
+Import every helper from here (``from mmlab.viz import plot_atoms``); the
+topic modules are private so that they can be reorganised freely.
 
 Every function draws with matplotlib on the ``ax`` it is given (or on a new
 figure), labels its axes, sets a title, and returns the Axes or Figure; none
@@ -6,9 +17,7 @@ calls ``plt.show()`` (the notebook decides when to show). Colours follow
 matplotlib's default cycle so that the same group has the same colour in every
 figure of a notebook.
 
-Used by: ``lectures/1_representation/01_interaction_regression.ipynb`` (and
-its lab), and every notebook that trains with :func:`mmlab.train.fit`
-(:func:`plot_history`).
+Used by: every lecture (see each function's module docstring for which).
 """
 
 from __future__ import annotations
@@ -21,7 +30,16 @@ import pandas as pd
 
 from mmlab._validation import check_array, check_fraction, check_positive_int
 
-__all__ = ["plot_coefficients", "plot_history", "plot_interaction", "plot_residuals"]
+__all__ = [
+    # regression and training (this module)
+    "plot_coefficients", "plot_history", "plot_interaction", "plot_residuals",
+    # fusion
+    "plot_cell_table", "plot_params_vs_score", "plot_per_sample", "plot_score_bars",
+    # partial information decomposition
+    "ATOM_COLORS", "ATOM_LABELS", "ATOM_NAMES", "plot_atoms", "plot_atoms_path", "plot_joint_table",
+    # quantification
+    "plot_contributions", "plot_emap", "plot_model_selection", "plot_strengths",
+]
 
 
 # --------------------------------------------------------------------------- #
@@ -364,3 +382,11 @@ def _binary_levels(data: pd.DataFrame, group: str) -> list[int]:
     if not values <= {0, 1} or not values:
         raise ValueError(f"data[{group!r}] must be coded 0/1; got the values {sorted(values)[:6]}.")
     return sorted(int(v) for v in values)
+
+
+# the topic modules (imported last: they are independent of the helpers above)
+from mmlab._viz_fusion import plot_cell_table, plot_params_vs_score, plot_per_sample, plot_score_bars  # noqa: E402
+from mmlab._viz_pid import (  # noqa: E402
+    ATOM_COLORS, ATOM_LABELS, ATOM_NAMES, plot_atoms, plot_atoms_path, plot_joint_table,
+)
+from mmlab._viz_quantify import plot_contributions, plot_emap, plot_model_selection, plot_strengths  # noqa: E402

@@ -5,7 +5,16 @@ a cell (or ``display`` it) to show it. The figure is drawn once when the
 explorer is built, so the cell also runs headless (nbval, ``make book``),
 where the sliders simply stay at their starting values.
 
-Used by: ``lectures/1_representation/01_interaction_regression.ipynb``.
+- :func:`interaction_explorer` (this module): the regression lines of
+  ``lectures/1_representation/01_interaction_regression.ipynb``;
+- :func:`fusion_explorer` (``mmlab/_widgets_fusion.py``): a fusion operator
+  against a planted interaction, in
+  ``lectures/1_representation/05_fusion_on_av_digits.ipynb``;
+- :func:`pid_morph_explorer` (``mmlab/_widgets_pid.py``): PID atoms along a
+  path between canonical tables, in
+  ``lectures/6_quantification/01_information_and_pid.ipynb``.
+
+Import every explorer from here; the topic modules are private.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ import pandas as pd
 from mmlab._validation import check_array
 from mmlab.viz import _binary_levels, _check_frame, plot_interaction
 
-__all__ = ["interaction_explorer"]
+__all__ = ["fusion_explorer", "interaction_explorer", "pid_morph_explorer", "run_interaction_operator"]
 
 _NAMES = ("w0", "w1", "w2", "w3")
 
@@ -142,3 +151,8 @@ def interaction_explorer(data: pd.DataFrame, *, x: str = "smiling", y: str = "sc
     box.sliders = sliders
     box.explorer_state = state
     return box
+
+
+# the topic modules (imported last: they are independent of the explorer above)
+from mmlab._widgets_fusion import fusion_explorer, run_interaction_operator  # noqa: E402
+from mmlab._widgets_pid import pid_morph_explorer  # noqa: E402

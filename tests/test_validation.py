@@ -12,6 +12,7 @@ from mmlab._validation import (
     check_fraction,
     check_modalities,
     check_positive_int,
+    check_random_state,
     check_same_length,
 )
 
@@ -78,3 +79,13 @@ def test_check_modalities():
         check_modalities([torch.zeros(4, 2), torch.zeros(4, 3)], dims=[2, 5])
     with pytest.raises(ValueError, match=r"same batch size.*\[4, 5\]"):
         check_modalities([torch.zeros(4, 2), torch.zeros(5, 2)])
+
+
+def test_check_random_state():
+    gen = np.random.default_rng(0)
+    assert check_random_state(gen) is gen  # a generator continues its own stream
+    assert check_random_state(7).integers(1 << 30) == np.random.default_rng(7).integers(1 << 30)
+    assert isinstance(check_random_state(None), np.random.Generator)
+    for bad in (-1, 1.5, True, "0", np.random.RandomState(0)):
+        with pytest.raises(TypeError, match="random_state must be None, a non-negative int"):
+            check_random_state(bad)

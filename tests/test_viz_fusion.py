@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from mmlab._viz_fusion import plot_cell_table, plot_params_vs_score, plot_per_sample, plot_score_bars  # noqa: E402
+from mmlab.viz import plot_cell_table, plot_params_vs_score, plot_per_sample, plot_score_bars  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -103,7 +103,7 @@ def test_params_vs_score_rejects_bad_inputs(params, scores, match):
 # the explorer widget
 # --------------------------------------------------------------------------- #
 def test_explorer_runs_its_starting_choice_headless():
-    from mmlab._widgets_fusion import fusion_explorer
+    from mmlab.widgets import fusion_explorer
 
     box = fusion_explorer(n=80, epochs=1, start=("redundancy", "tensor"))
     state = box.explorer_state
@@ -114,7 +114,7 @@ def test_explorer_runs_its_starting_choice_headless():
 
 
 def test_explorer_results_are_cached():
-    from mmlab._widgets_fusion import run_interaction_operator
+    from mmlab.widgets import run_interaction_operator
 
     first = run_interaction_operator("synergy", "additive", n=60, epochs=1)
     assert run_interaction_operator("synergy", "additive", n=60, epochs=1) is first
@@ -127,7 +127,7 @@ def test_explorer_results_are_cached():
     ({"start": "synergy"}, "pair"),
 ])
 def test_explorer_rejects_unknown_choices(kwargs, match):
-    from mmlab._widgets_fusion import fusion_explorer
+    from mmlab.widgets import fusion_explorer
 
     with pytest.raises(ValueError, match=match):
         fusion_explorer(n=60, epochs=1, **kwargs)

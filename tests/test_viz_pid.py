@@ -1,7 +1,6 @@
-"""Smoke tests of the PID plotting helpers (mmlab._viz_pid) and the PID explorer widget (mmlab._widgets_pid).
+"""Tests of the PID plotting helpers and the PID explorer widget (both re-exported by mmlab.viz / mmlab.widgets).
 
-Both modules are to be merged into mmlab.viz / mmlab.widgets; the widget's tests
-live here with the plots it draws.
+The widget's tests live here with the plots it draws.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from mmlab._viz_pid import ATOM_LABELS, ATOM_NAMES, plot_atoms, plot_atoms_path, plot_joint_table  # noqa: E402
+from mmlab.viz import ATOM_LABELS, ATOM_NAMES, plot_atoms, plot_atoms_path, plot_joint_table  # noqa: E402
 from mmlab.quantify.distributions import and_, pair_copy, xor  # noqa: E402
 
 XOR_ATOMS = dict(redundancy=0.0, unique1=0.0, unique2=0.0, synergy=1.0)
@@ -103,7 +102,7 @@ def test_plot_joint_table_rejects_bad_inputs(p, kwargs, match):
 # --------------------------------------------------------------------------- #
 def test_pid_morph_explorer_draws_and_redraws():
     pytest.importorskip("ipywidgets")
-    from mmlab._widgets_pid import pid_morph_explorer
+    from mmlab.widgets import pid_morph_explorer
     from mmlab.quantify.pid import pid
 
     explorer = pid_morph_explorer(start="xor", end="redundant", t=0.0)
@@ -126,7 +125,7 @@ def test_pid_morph_explorer_draws_and_redraws():
 ])
 def test_pid_morph_explorer_rejects_bad_arguments(kwargs, match):
     pytest.importorskip("ipywidgets")
-    from mmlab._widgets_pid import pid_morph_explorer
+    from mmlab.widgets import pid_morph_explorer
 
     with pytest.raises(ValueError, match=match):
         pid_morph_explorer(**kwargs)
@@ -136,3 +135,27 @@ def test_atom_names_match_the_pid_result_fields():
     from mmlab.quantify.pid import PIDResult
 
     assert set(ATOM_NAMES) <= set(PIDResult.__dataclass_fields__)
+
+
+def test_plot_atoms_accepts_estimates_and_draws_the_exact_atoms():
+    from mmlab.quantify.estimators import PIDEstimate
+
+    estimate = PIDEstimate(redundancy=0.05, unique1=0.02, unique2=0.01, synergy=0.9, method="cluster")
+    ax = plot_atoms({"xor": estimate, "copy": [0.0, 1.0, 0.0, 0.0]}, truth={"xor": [0, 0, 0, 1]},
+                    xlabel="data set", show_total=False, annotate=False)
+    assert ax.get_xlabel() == "data set"
+    heights = sorted(round(p.get_height(), 3) for p in ax.patches)
+    assert heights == sorted([0.05, 0.02, 0.01, 0.9, 0, 1, 0, 0])
+    marks = ax.collections[-1].get_offsets()  # the exact atoms: one tick per atom, over the "xor" group
+    np.testing.assert_allclose(np.asarray(marks)[:, 1], [0, 0, 0, 1])
+    assert "exact (planted)" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+@pytest.mark.parametrize("truth, err, match", [
+    ([0, 0, 0, 1], TypeError, "truth must be a mapping"),
+    ({"and": [0, 0, 0, 1]}, ValueError, "groups that results does not have"),
+    ({"XOR": [0, 0, 1]}, TypeError, "four numbers"),
+])
+def test_plot_atoms_rejects_bad_truth(truth, err, match):
+    with pytest.raises(err, match=match):
+        plot_atoms({"XOR": XOR_ATOMS}, truth=truth)

@@ -13,8 +13,12 @@ their ``check_*`` functions from the small expectations below.
 
 from __future__ import annotations
 
+import linecache
+import os
 import sys
+import sysconfig
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -93,13 +97,33 @@ def run_student(run: CheckRun, fn: Callable[..., Any], *args: Any, what: str = "
         raise
     except Exception as err:  # noqa: BLE001 - any student error becomes feedback
         etype, _, tb = sys.exc_info()
-        line = ""
-        while tb is not None:
-            if "mmlab" not in tb.tb_frame.f_code.co_filename:
-                line = f" (line {tb.tb_lineno} of your code)"
-            tb = tb.tb_next
+        line = _student_line(tb)
         run.fail(what, f"your function raised {etype.__name__}: {err}{line}.")
     return None  # unreachable
+
+
+def _library_dirs() -> tuple[str, ...]:
+    """Folders whose code is not the student's: this package, the standard library, installed packages."""
+    paths = sysconfig.get_paths()
+    dirs = {Path(__file__).resolve().parents[1]}
+    dirs.update(Path(paths[key]).resolve() for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths)
+    return tuple(sorted(str(d) + os.sep for d in dirs))
+
+
+def _student_line(tb: Any) -> str:
+    """`` (line k of your code: `source`)`` for the deepest traceback frame outside libraries, or ``""``."""
+    library = _library_dirs()
+    found = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        resolved = str(Path(filename).resolve()) if not filename.startswith("<") else filename
+        if not resolved.startswith(library) and not filename.startswith("<frozen"):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    if found is None:
+        return ""
+    source = linecache.getline(*found).strip()
+    return f" (line {found[1]} of your code: `{source}`)" if source else f" (line {found[1]} of your code)"
 
 
 def expect_shape(run: CheckRun, got: Any, expected: Sequence[int], *, what: str, hint: str = "") -> None:

@@ -27,6 +27,10 @@ import copy
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import nbformat
 
 __all__ = [
     "SolutionMarkerError",
@@ -104,7 +108,7 @@ def solution_lines(source: str) -> list[str]:
     return lines
 
 
-def strip_notebook(nb: "nbformat.NotebookNode") -> "nbformat.NotebookNode":  # noqa: F821
+def strip_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Return the student version of an instructor notebook (the input is not modified)."""
     student = copy.deepcopy(nb)
     label = "Exercise"

@@ -31,6 +31,7 @@ import torch
 from torch import nn
 
 from mmlab._validation import check_choice, check_modalities, check_positive_int
+from mmlab.quantify._model_calls import check_logits
 
 __all__ = [
     "INTERACTION_KINDS",
@@ -143,14 +144,14 @@ def modality_contributions(f: ListFunction | nn.Module, xs: Sequence[torch.Tenso
     pairs_per_call = check_positive_int(pairs_per_call, "pairs_per_call")
     n = xs[0].shape[0]
     with torch.no_grad():
-        full = _check_output(call(xs), n)                                     # f(x_i)
+        full = check_logits(call(xs), n)                                     # f(x_i)
         parts = []
         for m in range(len(xs)):
             if base is None:
                 parts.append(full - _marginal_output(call, xs, m, pairs_per_call))
             else:
                 ablated = [b.expand_as(x) if k == m else x for k, (x, b) in enumerate(zip(xs, base))]
-                parts.append(full - _check_output(call(ablated), n))           # c_{i,m}
+                parts.append(full - check_logits(call(ablated), n))           # c_{i,m}
     contrib = torch.stack(parts, dim=1)
     if center and contrib.shape[2] > 1:
         contrib = contrib - contrib.mean(dim=2, keepdim=True)
@@ -359,7 +360,7 @@ def _marginal_output(f: ListFunction, xs: list[torch.Tensor], m: int, pairs_per_
         c = stop - start
         batch = [x.repeat(c, 1) if k == m else x[start:stop].repeat_interleave(n, dim=0)
                  for k, x in enumerate(xs)]
-        grid = _check_output(f(batch), c * n)              # row (i, j): sample i with x_{j,m}
+        grid = check_logits(f(batch), c * n)              # row (i, j): sample i with x_{j,m}
         out.append(grid.reshape(c, n, -1).mean(dim=1))
     return torch.cat(out)
 
@@ -384,14 +385,6 @@ def _baselines(baseline: Any, xs: list[torch.Tensor]) -> list[torch.Tensor]:
                              f"got shape {tuple(b.shape)}.")
         out.append(b.reshape(1, -1).to(device=x.device, dtype=x.dtype))
     return out
-
-
-def _check_output(out: Any, n: int) -> torch.Tensor:
-    if not isinstance(out, torch.Tensor):
-        raise TypeError(f"f must return a torch.Tensor of logits; got {type(out).__name__}.")
-    if out.ndim not in (1, 2) or out.shape[0] != n:
-        raise ValueError(f"f must return logits of shape ({n}, C) or ({n},); got shape {tuple(out.shape)}.")
-    return out if out.ndim == 2 else out[:, None]
 
 
 def _check_contributions(contributions: Any) -> np.ndarray:

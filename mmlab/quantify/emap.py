@@ -18,21 +18,19 @@ It's harder to tell than you might think! EMNLP 2020.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import torch
 from torch import nn
 
 from mmlab._validation import check_positive_int
+from mmlab.quantify._model_calls import PairFunction, as_pair_function, check_logits, check_paired
 
 __all__ = ["EMAPComparison", "emap", "emap_accuracy"]
 
 #: Default number of (a, b) pairs evaluated per call of ``f``.
 _PAIRS_PER_CALL = 1 << 16
 
-PairFunction = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
 # --------------------------------------------------------------------------- #
@@ -112,8 +110,8 @@ def emap(f: PairFunction | nn.Module, xa: torch.Tensor, xb: torch.Tensor, *,
     >>> bool(torch.allclose(fa[:, 0], f(a, b)[:, 0], atol=1e-5))
     True
     """
-    call = _as_pair_function(f)
-    xa, xb = _check_pair(xa, xb)
+    call = as_pair_function(f)
+    xa, xb = check_paired(xa, xb)
     pairs_per_call = check_positive_int(pairs_per_call, "pairs_per_call")
     return _emap_core(call, xa, xb, pairs_per_call)
 
@@ -133,11 +131,10 @@ def _emap_core(f: PairFunction, xa: torch.Tensor, xb: torch.Tensor, pairs_per_ca
             # pair a_i (i in the block) with every b_j: a repeated, b tiled
             a_rep = xa[start:stop].repeat_interleave(n, dim=0)
             b_rep = xb.repeat(c, *([1] * (xb.ndim - 1)))
-            out = _check_output(f(a_rep, b_rep), c * n)
+            raw = f(a_rep, b_rep)
+            out = check_logits(raw, c * n)
             out_dtype = out.dtype if out.is_floating_point() else out_dtype
-            if out.ndim == 1:
-                scalar = True
-                out = out[:, None]
+            scalar = raw.ndim == 1
             # grid[i, j] = f(a_i, b_j), summed in float64 where the device has it
             grid = out.reshape(c, n, -1).to(torch.float32 if out.device.type == "mps" else torch.float64)
             if row_mean is None:
@@ -218,8 +215,8 @@ def emap_accuracy(f: PairFunction | nn.Module, xa: torch.Tensor, xb: torch.Tenso
     >>> r.accuracy, r.projected_accuracy < 0.8
     (1.0, True)
     """
-    call = _as_pair_function(f)
-    xa, xb = _check_pair(xa, xb)
+    call = as_pair_function(f)
+    xa, xb = check_paired(xa, xb)
     if not isinstance(y, torch.Tensor):
         raise TypeError(f"y must be a torch.Tensor of class labels; got {type(y).__name__}.")
     if y.ndim != 1 or y.shape[0] != xa.shape[0]:
@@ -228,7 +225,7 @@ def emap_accuracy(f: PairFunction | nn.Module, xa: torch.Tensor, xb: torch.Tenso
         raise ValueError(f"y must hold integer class labels; got dtype {y.dtype}. Use y.long().")
     pairs_per_call = check_positive_int(pairs_per_call, "pairs_per_call")
     with torch.no_grad():
-        original = _check_output(call(xa, xb), xa.shape[0])
+        original = check_logits(call(xa, xb), xa.shape[0])
     projected = _emap_core(call, xa, xb, pairs_per_call)
     acc = _accuracy(original, y)
     acc_p = _accuracy(projected, y)
@@ -238,39 +235,6 @@ def emap_accuracy(f: PairFunction | nn.Module, xa: torch.Tensor, xb: torch.Tenso
 # --------------------------------------------------------------------------- #
 # shared private helpers
 # --------------------------------------------------------------------------- #
-def _as_pair_function(f: Any) -> PairFunction:
-    if isinstance(f, nn.Module):
-        return lambda a, b: f([a, b])
-    if not callable(f):
-        raise TypeError(f"f must be a callable f(xa, xb) -> logits or a torch.nn.Module; got {type(f).__name__}.")
-    return f
-
-
-def _check_pair(xa: Any, xb: Any) -> tuple[torch.Tensor, torch.Tensor]:
-    for name, x in (("xa", xa), ("xb", xb)):
-        if not isinstance(x, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor with one row per sample; got {type(x).__name__}.")
-        if x.ndim < 1 or x.shape[0] == 0:
-            raise ValueError(f"{name} must have at least one row (shape (N, ...)); got shape {tuple(x.shape)}.")
-        if x.is_floating_point() and not bool(torch.isfinite(x).all()):
-            raise ValueError(f"{name} must be finite; got NaN or infinite values. Impute or drop those rows.")
-    if xa.shape[0] != xb.shape[0]:
-        raise ValueError(f"xa and xb must hold paired samples (same first dimension); got {xa.shape[0]} and "
-                         f"{xb.shape[0]} rows. Align them by sample first.")
-    if xa.device != xb.device:
-        raise ValueError(f"xa and xb must be on the same device; got {xa.device} and {xb.device}.")
-    return xa, xb
-
-
-def _check_output(out: Any, m: int) -> torch.Tensor:
-    if not isinstance(out, torch.Tensor):
-        raise TypeError(f"f must return a torch.Tensor of logits; got {type(out).__name__}.")
-    if out.ndim not in (1, 2) or out.shape[0] != m:
-        raise ValueError(f"f must return logits of shape ({m}, C) or ({m},) for {m} input pairs; "
-                         f"got shape {tuple(out.shape)}.")
-    return out
-
-
 def _accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
     if logits.ndim == 1 or logits.shape[1] == 1:
         pred = (logits.reshape(-1) > 0).long()

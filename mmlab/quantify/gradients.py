@@ -22,17 +22,15 @@ models. ICLR 2023.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable
 from typing import Any
 
 import torch
 from torch import nn
 
 from mmlab._validation import check_choice, check_positive_int
+from mmlab.quantify._model_calls import PairFunction, as_pair_function, check_logits, check_paired
 
 __all__ = ["interaction_strength", "mixed_gradients"]
-
-PairFunction = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
 def mixed_gradients(f: PairFunction | nn.Module, xa: torch.Tensor, xb: torch.Tensor, *,
@@ -122,13 +120,13 @@ def mixed_gradients(f: PairFunction | nn.Module, xa: torch.Tensor, xb: torch.Ten
     >>> H.shape, bool(torch.allclose(H[0], W))
     (torch.Size([4, 3, 2]), True)
     """
-    call = _as_pair_function(f)
-    xa, xb = _check_inputs(xa, xb)
+    call = as_pair_function(f)
+    xa, xb = check_paired(xa, xb, differentiable=True)
     method = check_choice(method, "method", ("vmap", "autograd"))
     if chunk_size is not None:
         chunk_size = check_positive_int(chunk_size, "chunk_size")
     with torch.no_grad():
-        out = _check_output(call(xa, xb), xa.shape[0])
+        out = check_logits(call(xa, xb), xa.shape[0])
     weights = _target_weights(target, out)  # (N, C) one-hot of c_i (or ones for scalar outputs)
     if method == "vmap":
         return _mixed_vmap(call, xa, xb, weights, chunk_size)
@@ -215,43 +213,6 @@ def interaction_strength(f: PairFunction | nn.Module, xa: torch.Tensor, xb: torc
 # --------------------------------------------------------------------------- #
 # shared private helpers
 # --------------------------------------------------------------------------- #
-def _as_pair_function(f: Any) -> PairFunction:
-    if isinstance(f, nn.Module):
-        return lambda a, b: f([a, b])
-    if not callable(f):
-        raise TypeError(f"f must be a callable f(xa, xb) -> logits or a torch.nn.Module; got {type(f).__name__}.")
-    return f
-
-
-def _check_inputs(xa: Any, xb: Any) -> tuple[torch.Tensor, torch.Tensor]:
-    for name, x in (("xa", xa), ("xb", xb)):
-        if not isinstance(x, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor of shape (N, d); got {type(x).__name__}.")
-        if not x.is_floating_point():
-            raise TypeError(f"{name} must be floating point to be differentiated; got dtype {x.dtype}. "
-                            "Use x.float().")
-        if x.ndim != 2 or x.shape[0] == 0:
-            raise ValueError(f"{name} must have shape (N, d) with N >= 1; got shape {tuple(x.shape)}. "
-                             "Flatten extra feature dimensions first.")
-        if not bool(torch.isfinite(x).all()):
-            raise ValueError(f"{name} must be finite; got NaN or infinite values.")
-    if xa.shape[0] != xb.shape[0]:
-        raise ValueError(f"xa and xb must hold paired samples (same first dimension); got {xa.shape[0]} and "
-                         f"{xb.shape[0]} rows.")
-    if xa.device != xb.device:
-        raise ValueError(f"xa and xb must be on the same device; got {xa.device} and {xb.device}.")
-    return xa, xb
-
-
-def _check_output(out: Any, m: int) -> torch.Tensor:
-    if not isinstance(out, torch.Tensor):
-        raise TypeError(f"f must return a torch.Tensor of logits; got {type(out).__name__}.")
-    if out.ndim not in (1, 2) or out.shape[0] != m:
-        raise ValueError(f"f must return logits of shape ({m}, C) or ({m},) for {m} samples; "
-                         f"got shape {tuple(out.shape)}.")
-    return out if out.ndim == 2 else out[:, None]
-
-
 def _target_weights(target: Any, out: torch.Tensor) -> torch.Tensor:
     """One-hot (N, C) weights that pick each sample's target logit from f's output."""
     n, c = out.shape

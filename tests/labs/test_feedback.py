@@ -75,7 +75,27 @@ def test_run_student_turns_crashes_into_feedback_without_internal_traceback():
     def broken(x):
         return x / 0
 
-    with pytest.raises(CheckFailed, match=r"your function raised ZeroDivisionError: division by zero \(line \d+ of your code\)"):
+    with pytest.raises(CheckFailed, match=r"your function raised ZeroDivisionError: division by zero "
+                                          r"\(line \d+ of your code: `return x / 0`\)"):
         run_student(run, broken, 1, what="runs")
     with pytest.raises(CheckFailed, match="expected a function, got int"):
         run_student(run, 3)
+
+
+def test_run_student_points_at_the_student_line_not_inside_a_library():
+    import torch
+
+    run = CheckRun("Ex", 1)
+
+    def mismatched(a, b):
+        product = a @ b  # the error is raised inside torch
+        return product
+
+    with pytest.raises(CheckFailed, match=r"RuntimeError: .*\(line \d+ of your code: `product = a @ b  # the error"):
+        run_student(run, mismatched, torch.zeros(2, 3), torch.zeros(2, 3))
+
+    def deep(x):
+        return np.linalg.inv(x)  # numpy raises several frames down
+
+    with pytest.raises(CheckFailed, match=r"LinAlgError: .*`return np.linalg.inv\(x\)"):
+        run_student(run, deep, np.zeros((2, 2)))

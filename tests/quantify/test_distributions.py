@@ -147,7 +147,6 @@ def test_canonical_mapping_is_read_only():
 @pytest.mark.parametrize("name", sorted(ATOMS))
 def test_documented_atoms_agree_with_dit_cone(name):
     dit = pytest.importorskip("dit")
-    pytest.importorskip("ecos")
     from dit.pid import PID_BROJA
 
     p = ALL_TABLES[name]()

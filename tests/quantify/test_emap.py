@@ -111,7 +111,7 @@ def _f(a, b):
     (lambda: emap("f", torch.zeros(2, 1), torch.zeros(2, 1)), TypeError, "f must be a callable"),
     (lambda: emap(_f, np.zeros((2, 1)), torch.zeros(2, 1)), TypeError, "xa must be a torch.Tensor"),
     (lambda: emap(_f, torch.zeros(2, 1), torch.zeros(3, 1)), ValueError, "paired samples"),
-    (lambda: emap(_f, torch.zeros(0, 1), torch.zeros(0, 1)), ValueError, "at least one row"),
+    (lambda: emap(_f, torch.zeros(0, 1), torch.zeros(0, 1)), ValueError, "N >= 1"),
     (lambda: emap(_f, torch.tensor([[float("nan")]]), torch.zeros(1, 1)), ValueError, "finite"),
     (lambda: emap(lambda a, b: a.sum(), torch.zeros(2, 1), torch.zeros(2, 1)), ValueError, "must return logits"),
     (lambda: emap(lambda a, b: "x", torch.zeros(2, 1), torch.zeros(2, 1)), TypeError, "must return a torch.Tensor"),

@@ -1,29 +1,13 @@
-"""Argument checks shared by the generators (random state, sizes, non-negative reals)."""
+"""Argument checks shared by the generators (sizes, non-negative reals); random states: :mod:`mmlab._validation`."""
 
 from __future__ import annotations
 
 import math
 import numbers
 from collections.abc import Sequence
-from typing import Any, Union
-
-import numpy as np
+from typing import Any
 
 from mmlab._validation import check_positive_int
-
-RandomState = Union[None, int, np.random.Generator]
-
-
-def _rng(random_state: RandomState) -> np.random.Generator:
-    """A NumPy generator from ``None``, an int seed or a generator (never global state)."""
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if random_state is None:
-        return np.random.default_rng()
-    if isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral) or random_state < 0:
-        raise TypeError(f"random_state must be None, a non-negative int or a numpy.random.Generator; "
-                        f"got {type(random_state).__name__} {random_state!r}.")
-    return np.random.default_rng(int(random_state))
 
 
 def _check_nonneg(value: Any, name: str) -> float:

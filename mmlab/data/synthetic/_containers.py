@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mmlab._validation import check_array, check_fraction
-from mmlab.data.synthetic._checks import RandomState, _rng
+from mmlab._validation import RandomState, check_random_state
 from mmlab.data.synthetic._projection import _mixed_radix
 
 __all__ = ["PlantedTruth", "SyntheticMultimodal"]
@@ -206,7 +206,7 @@ class SyntheticMultimodal:
         if min(sizes) < 1:
             raise ValueError(f"every part must receive at least one sample; with n={self.n} and "
                              f"fractions={fr} the sizes are {sizes}. Generate more samples.")
-        perm = _rng(random_state).permutation(self.n)
+        perm = check_random_state(random_state).permutation(self.n)
         bounds = np.cumsum([0] + sizes)
         return tuple(self.subset(perm[a:b]) for a, b in zip(bounds[:-1], bounds[1:]))
 

@@ -9,7 +9,8 @@ import numpy as np
 import numpy.typing as npt
 
 from mmlab._validation import check_array, check_choice, check_fraction, check_same_length
-from mmlab.data.synthetic._checks import RandomState, _check_nonneg, _rng
+from mmlab._validation import RandomState, check_random_state
+from mmlab.data.synthetic._checks import _check_nonneg
 
 __all__ = ["corrupt_modality"]
 
@@ -83,7 +84,7 @@ def corrupt_modality(
         raise ValueError(f"index must name one of the {len(arrays)} modalities (0..{len(arrays) - 1}); got {index}.")
     mode = check_choice(mode, "mode", ("replace", "noise"))
     scale = _check_nonneg(scale, "scale")
-    rng = _rng(random_state)
+    rng = check_random_state(random_state)
     mask = np.zeros(n, dtype=bool)
     if rows is not None:
         if fraction is not None:

@@ -9,7 +9,8 @@ from types import MappingProxyType
 import numpy as np
 
 from mmlab._validation import check_fraction, check_positive_int
-from mmlab.data.synthetic._checks import RandomState, _check_dims, _check_nonneg, _rng
+from mmlab._validation import RandomState, check_random_state
+from mmlab.data.synthetic._checks import _check_dims, _check_nonneg
 from mmlab.data.synthetic._containers import PlantedTruth, SyntheticMultimodal
 from mmlab.data.synthetic._projection import _make_projection, _render
 
@@ -70,7 +71,7 @@ def make_cue_flip(
     noise = _check_nonneg(noise, "noise")
     n_nuisance = check_positive_int(n_nuisance, "n_nuisance", minimum=0)
     hidden = check_positive_int(hidden, "hidden")
-    rng = _rng(random_state)
+    rng = check_random_state(random_state)
 
     n_slots = 1 + n_nuisance
     names = tuple(f"m0:{s}" for s in ["sentiment"] + [f"nuisance{j}" for j in range(n_nuisance)]) + \

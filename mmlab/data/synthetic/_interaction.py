@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from mmlab._validation import check_fraction, check_positive_int
-from mmlab.data.synthetic._checks import RandomState, _check_dims, _check_nonneg, _rng
+from mmlab._validation import RandomState, check_random_state
+from mmlab.data.synthetic._checks import _check_dims, _check_nonneg
 from mmlab.data.synthetic._containers import PlantedTruth, SyntheticMultimodal
 from mmlab.data.synthetic._projection import _MAX_ENUMERATE, _make_projection, _mixed_radix, _render
 
@@ -164,7 +165,7 @@ def make_interaction(
     n_nuisance = check_positive_int(n_nuisance, "n_nuisance", minimum=0)
     hidden = check_positive_int(hidden, "hidden")
     components, proportions, mixing = _parse_interaction(interaction, m)
-    rng = _rng(random_state)
+    rng = check_random_state(random_state)
 
     slots = ["shared", "unique", "synergy"] + [f"nuisance{j}" for j in range(n_nuisance)]
     n_slots = len(slots)

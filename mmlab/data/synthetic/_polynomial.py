@@ -10,7 +10,8 @@ from types import MappingProxyType
 import numpy as np
 
 from mmlab._validation import check_array, check_choice, check_positive_int
-from mmlab.data.synthetic._checks import RandomState, _check_dims, _check_nonneg, _rng
+from mmlab._validation import RandomState, check_random_state
+from mmlab.data.synthetic._checks import _check_dims, _check_nonneg
 from mmlab.data.synthetic._containers import PlantedTruth, SyntheticMultimodal
 from mmlab.data.synthetic._projection import _make_projection, _render
 
@@ -132,7 +133,7 @@ def make_polynomial(
     noise = _check_nonneg(noise, "noise")
     n_nuisance = check_positive_int(n_nuisance, "n_nuisance", minimum=0)
     hidden = check_positive_int(hidden, "hidden")
-    rng = _rng(random_state)
+    rng = check_random_state(random_state)
 
     levels = np.linspace(-1.0, 1.0, k)
     tau = float(np.sqrt(np.mean(levels ** 2)))

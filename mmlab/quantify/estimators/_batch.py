@@ -13,7 +13,8 @@ import torch
 from torch import nn
 
 from mmlab._validation import check_fraction, check_positive_int
-from mmlab.quantify.estimators._estimate import PIDEstimate, RandomState, _rng
+from mmlab._validation import RandomState, check_random_state
+from mmlab.quantify.estimators._estimate import PIDEstimate
 from mmlab.quantify.estimators._sinkhorn import _TINY, _sinkhorn_core
 
 __all__ = ["batch_pid"]
@@ -159,7 +160,7 @@ def batch_pid(x1: npt.ArrayLike | torch.Tensor, x2: npt.ArrayLike | torch.Tensor
                 or not all(isinstance(d, nn.Module) for d in discriminators)):
             raise TypeError("discriminators must be three torch.nn.Modules (d1, d2, d12) returning logits; "
                             f"got {type(discriminators).__name__}.")
-    rng = _rng(random_state)
+    rng = check_random_state(random_state)
     n_test = int(round(test_fraction * n))
     if n_test < 2 or n - n_test < 2:
         raise ValueError(f"with n={n} samples and test_fraction={test_fraction} a part would have fewer than 2 "

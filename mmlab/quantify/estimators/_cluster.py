@@ -10,7 +10,8 @@ import numpy as np
 import numpy.typing as npt
 
 from mmlab._validation import check_array, check_positive_int, check_same_length
-from mmlab.quantify.estimators._estimate import PIDEstimate, RandomState, _rng
+from mmlab._validation import RandomState, check_random_state
+from mmlab.quantify.estimators._estimate import PIDEstimate
 
 __all__ = ["cluster_pid", "discretize"]
 
@@ -207,4 +208,4 @@ def _seed(random_state: RandomState) -> int:
     """An int seed for libraries that want one (sklearn), drawn from ``random_state``."""
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool) and random_state >= 0:
         return int(random_state)
-    return int(_rng(random_state).integers(0, 2**31 - 1))
+    return int(check_random_state(random_state).integers(0, 2**31 - 1))

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
+from mmlab._validation import RandomState
+
 __all__ = ["ATOMS", "PIDEstimate", "RandomState"]
 
-RandomState = Union[None, int, np.random.Generator]
 
 #: The four atoms of the partial information decomposition, in the order of
 #: :meth:`PIDEstimate.as_array`.
@@ -73,13 +73,3 @@ class PIDEstimate:
         return out
 
 
-def _rng(random_state: RandomState) -> np.random.Generator:
-    """A NumPy generator from ``None``, an int seed or a generator (never the global state)."""
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if random_state is None:
-        return np.random.default_rng()
-    if isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral) or random_state < 0:
-        raise TypeError(f"random_state must be None, a non-negative int or a numpy.random.Generator; "
-                        f"got {type(random_state).__name__} {random_state!r}.")
-    return np.random.default_rng(int(random_state))
