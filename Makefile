@@ -18,7 +18,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.mmlab-installed
 # One thread per kernel/worker: notebooks and test workers run side by side.
-RUNENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MMLAB_NUM_THREADS=1 MPLBACKEND=agg PYDEVD_DISABLE_FILE_VALIDATION=1
+RUNENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MMLAB_NUM_THREADS=1 PYDEVD_DISABLE_FILE_VALIDATION=1
 
 .PHONY: help setup book test test-fast lab student bench lock clean clean-venv
 

@@ -4,13 +4,22 @@ the notebooks under lectures/ and labs/, which nbval collects).
 - A run that collects no test fails (exit status 1) instead of pytest's 5: a
   test command that silently tests nothing must not look green.
 - The terminal summary lists the slowest notebooks (summed over their cells).
+- Kernels draw with matplotlib's inline backend; this process with Agg.
 """
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 
+import matplotlib
 import pytest
+
+# Notebook kernels started by nbval inherit this process's environment: they draw with the
+# inline backend (as in JupyterLab and `make book`), while figures made by unit tests in this
+# process go to Agg and are never shown.
+os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+matplotlib.use("Agg")
 
 _NOTEBOOK_SECONDS: dict[str, float] = defaultdict(float)
 

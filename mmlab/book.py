@@ -92,6 +92,10 @@ def _error_line(exc: BaseException) -> str:
     return " ".join(text.split())[:400]
 
 
+#: The backend ipykernel itself selects; figures become image/png outputs of their cells.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
 def execute(root: str, rel: str, out_dir: str, timeout: int = 900) -> NotebookRun:
     """Execute one notebook in a fresh kernel and render it; never raises for notebook errors."""
     import nbformat
@@ -102,7 +106,9 @@ def execute(root: str, rel: str, out_dir: str, timeout: int = 900) -> NotebookRu
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("MKL_NUM_THREADS", "1")
     os.environ.setdefault("MMLAB_NUM_THREADS", "1")
-    os.environ.setdefault("MPLBACKEND", "agg")
+    # Kernels must draw with the inline backend, or the rendered pages have no figures: a
+    # MPLBACKEND=agg inherited from the shell would silently turn every plt.show() into nothing.
+    os.environ["MPLBACKEND"] = INLINE_BACKEND
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
     relp = Path(rel)

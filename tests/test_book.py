@@ -22,7 +22,8 @@ def _notebook(path: Path, code: str) -> None:
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     _notebook(tmp_path / "lectures/1_representation/01_ok.ipynb",
-              "import mmlab\nmmlab.claim('one equals one', 1 == 1)\nopen('scratch.txt', 'w').write('x')")
+              "import mmlab\nmmlab.claim('one equals one', 1 == 1)\nopen('scratch.txt', 'w').write('x')\n"
+              "import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0])\nplt.title('a line')\nplt.show()")
     _notebook(tmp_path / "labs/6_quantification/01_bad.ipynb",
               "import mmlab\nmmlab.claim('one equals two', 1 == 2, got=1)")
     _notebook(tmp_path / "labs/student/6_quantification/01_bad.ipynb", "raise RuntimeError")
@@ -54,11 +55,14 @@ def test_render_index_groups_by_challenge_and_escapes_errors():
 @pytest.mark.notebook
 def test_main_builds_index_timings_and_reports_failure(tree, monkeypatch):
     monkeypatch.chdir(tree)
+    monkeypatch.setenv("MPLBACKEND", "agg")  # a shell setting that must not reach the kernels
     status = main(["--root", str(tree), "--out", str(tree / "build"), "--jobs", "2"])
     assert status == 1  # one notebook's claim fails
     build = tree / "build"
     assert (build / "lectures/1_representation/01_ok.html").is_file()
     assert (build / "lectures/1_representation/01_ok.slides.html").is_file()
+    page = (build / "lectures/1_representation/01_ok.html").read_text()
+    assert page.count('src="data:image/png') >= 1, "the figure of plt.show() is missing from the page"
     assert (build / "labs/6_quantification/01_bad.html").is_file()
     page = (build / "index.html").read_text()
     assert "claim does not hold: one equals two" in page
