@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from mmlab._validation import check_array, check_same_length
+from mmlab._validation import check_array, check_random_state, check_same_length
 
 __all__ = ["plot_cell_table", "plot_params_vs_score", "plot_per_sample", "plot_score_bars"]
 
@@ -184,7 +184,7 @@ def plot_per_sample(values: Any, groups: Any, *, names: Mapping[Any, str] | None
     names = dict(names or {})
     if ax is None:
         _, ax = plt.subplots(figsize=(1.6 * len(levels) + 2, 3.6))
-    rng = np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
     for k, level in enumerate(levels):
         sel = v[g == level]
         ax.scatter(k + rng.uniform(-0.25, 0.25, sel.size), sel, s=6, alpha=0.5, color=f"C{k % 10}")

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mmlab._validation import check_fraction, check_positive_int
+from mmlab._validation import check_fraction, check_positive_int, check_random_state
 
 __all__ = [
     "NestedTest",
@@ -389,12 +389,7 @@ def bootstrap_coefficients(result: Any, *, n_resamples: int = 1000, alpha: float
     _check_result(result)
     n_resamples = check_positive_int(n_resamples, "n_resamples", minimum=20)
     alpha = check_fraction(alpha, "alpha", inclusive=(False, False))
-    if isinstance(random_state, np.random.Generator):
-        rng = random_state
-    elif random_state is None or (isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool)):
-        rng = np.random.default_rng(random_state)
-    else:
-        raise TypeError(f"random_state must be an int, a numpy Generator or None; got {type(random_state).__name__}.")
+    rng = check_random_state(random_state)
     x, y = np.asarray(result.model.exog), np.asarray(result.model.endog)
     n = len(y)
     draws = np.empty((n_resamples, x.shape[1]))

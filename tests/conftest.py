@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -31,3 +34,25 @@ def torch_gen(seed: int) -> torch.Generator:
 def _quick_profile(monkeypatch: pytest.MonkeyPatch) -> None:
     """Unit tests see the quick profile unless they set MMLAB_PROFILE themselves."""
     monkeypatch.setenv("MMLAB_PROFILE", "quick")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every figure a test opened, so figures do not pile up across tests."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
+def _simulated_reviews(seed: int = 0, n: int = 120) -> pd.DataFrame:
+    """A small book-review-like frame with a planted interaction (w = 5, 0.7, -3, 1.3; noise sd 1)."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 3, n)
+    g = rng.integers(0, 2, n)
+    return pd.DataFrame({"smiling": x, "critic": g, "score": 5 + 0.7 * x - 3 * g + 1.3 * x * g + rng.normal(0, 1, n)})
+
+
+@pytest.fixture
+def make_reviews():
+    """``make_reviews(seed=0, n=120)``: a small simulated review frame for plotting and widget tests."""
+    return _simulated_reviews

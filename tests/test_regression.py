@@ -197,7 +197,7 @@ def test_bootstrap_rejects_bad_inputs():
     fit = _fits(_data(0))[1]
     with pytest.raises(ValueError, match="n_resamples must be an integer >= 20"):
         bootstrap_coefficients(fit, n_resamples=5)
-    with pytest.raises(TypeError, match="random_state must be an int"):
+    with pytest.raises(TypeError, match="random_state must be None, a non-negative int"):
         bootstrap_coefficients(fit, random_state="seed")
     with pytest.raises(TypeError, match="must be a fitted statsmodels"):
         bootstrap_coefficients(None)

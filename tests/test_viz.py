@@ -17,19 +17,6 @@ from mmlab.regression import coefficient_table, published_table  # noqa: E402
 from mmlab.viz import plot_coefficients, plot_history, plot_interaction, plot_residuals  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def _data(seed=0, n=120):
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(0, 3, n)
-    g = rng.integers(0, 2, n)
-    return pd.DataFrame({"smiling": x, "critic": g, "score": 5 + 0.7 * x - 3 * g + 1.3 * x * g + rng.normal(0, 1, n)})
-
-
 def _history(epochs=4, val=True):
     e = list(range(1, epochs + 1))
     metrics = {"accuracy": [0.5 + 0.1 * i for i in range(epochs)]}
@@ -42,8 +29,8 @@ def _history(epochs=4, val=True):
 # --------------------------------------------------------------------------- #
 # plot_coefficients
 # --------------------------------------------------------------------------- #
-def test_plot_coefficients_draws_each_interval():
-    fit = smf.ols("score ~ smiling * critic", _data()).fit()
+def test_plot_coefficients_draws_each_interval(make_reviews):
+    fit = smf.ols("score ~ smiling * critic", make_reviews()).fit()
     table = coefficient_table(fit)
     ax = plot_coefficients(table, title="fitted")
     assert isinstance(ax, plt.Axes)
@@ -56,8 +43,8 @@ def test_plot_coefficients_draws_each_interval():
     np.testing.assert_allclose(spans, expected)
 
 
-def test_plot_coefficients_with_reference_adds_legend_and_uses_given_ax():
-    table = coefficient_table(smf.ols("score ~ smiling + critic", _data()).fit())
+def test_plot_coefficients_with_reference_adds_legend_and_uses_given_ax(make_reviews):
+    table = coefficient_table(smf.ols("score ~ smiling + critic", make_reviews()).fit())
     ref = published_table({"smiling": (0.7, 0.5, 0.9)})
     _, ax = plt.subplots()
     out = plot_coefficients(table, reference=ref, ax=ax)
@@ -81,8 +68,8 @@ def test_plot_coefficients_rejects_bad_tables():
 # --------------------------------------------------------------------------- #
 # plot_interaction and plot_residuals
 # --------------------------------------------------------------------------- #
-def test_plot_interaction_lines_and_bands_follow_the_fit():
-    data = _data()
+def test_plot_interaction_lines_and_bands_follow_the_fit(make_reviews):
+    data = make_reviews()
     fit = smf.ols("score ~ smiling * critic", data).fit()
     ax = plot_interaction(data, group_labels={0: "non-critic", 1: "critic"}, n_grid=50)
     assert ax.get_xlabel() == "smiling" and ax.get_ylabel() == "score" and ax.get_title()
@@ -105,24 +92,24 @@ def test_plot_interaction_lines_and_bands_follow_the_fit():
             np.testing.assert_allclose([ys.min(), ys.max()], [yi - half, yi + half], rtol=1e-8)
 
 
-def test_plot_interaction_with_weights_draws_exact_lines_without_bands():
-    data = _data()
+def test_plot_interaction_with_weights_draws_exact_lines_without_bands(make_reviews):
+    data = make_reviews()
     ax = plot_interaction(data, weights=(1.0, 2.0, 3.0, -1.0), show_data=False, title="mine")
     assert ax.get_title() == "mine" and not ax.collections
     x, y = ax.get_lines()[1].get_data()
     np.testing.assert_allclose(y, 1 + 2 * x + 3 - x)
 
 
-def test_plot_interaction_accepts_an_additive_result():
-    data = _data()
+def test_plot_interaction_accepts_an_additive_result(make_reviews):
+    data = make_reviews()
     additive = smf.ols("score ~ smiling + critic", data).fit()
     ax = plot_interaction(data, result=additive)
     slopes = [np.polyfit(*line.get_data(), 1)[0] for line in ax.get_lines()]
     assert slopes[0] == pytest.approx(slopes[1])  # parallel lines: no interaction in the model
 
 
-def test_plot_interaction_rejects_bad_inputs():
-    data = _data()
+def test_plot_interaction_rejects_bad_inputs(make_reviews):
+    data = make_reviews()
     with pytest.raises(TypeError, match="data must be a pandas DataFrame"):
         plot_interaction(data.to_numpy())
     with pytest.raises(ValueError, match=r"lacks \['laughing'\]"):
@@ -143,8 +130,8 @@ def test_plot_interaction_rejects_bad_inputs():
         plot_interaction(data, n_grid=1)
 
 
-def test_plot_residuals_trend_slopes_are_group_slope_minus_common_slope():
-    data = _data(3)
+def test_plot_residuals_trend_slopes_are_group_slope_minus_common_slope(make_reviews):
+    data = make_reviews(3)
     additive = smf.ols("score ~ smiling + critic", data).fit()
     ax = plot_residuals(additive, data, group_labels={0: "non-critic", 1: "critic"})
     assert ax.get_ylabel().startswith("residual") and ax.get_title()
@@ -155,8 +142,8 @@ def test_plot_residuals_trend_slopes_are_group_slope_minus_common_slope():
         assert np.polyfit(*line.get_data(), 1)[0] == pytest.approx(own - additive.params["smiling"], rel=1e-6)
 
 
-def test_plot_residuals_rejects_bad_inputs():
-    data = _data()
+def test_plot_residuals_rejects_bad_inputs(make_reviews):
+    data = make_reviews()
     fit = smf.ols("score ~ smiling + critic", data).fit()
     with pytest.raises(ValueError, match="same rows"):
         plot_residuals(fit, data.iloc[:50])
@@ -183,8 +170,9 @@ def test_plot_history_without_validation_and_selected_metrics():
 
 
 def test_plot_history_with_mmlab_history():
-    train = pytest.importorskip("mmlab.train")
-    history = train.History(epoch=[1, 2], loss=[1.0, 0.5], val_loss=[], metrics={"mse": [0.3, 0.2]})
+    from mmlab.train import History
+
+    history = History(epoch=[1, 2], loss=[1.0, 0.5], val_loss=[], metrics={"mse": [0.3, 0.2]})
     assert len(plot_history(history).axes) == 2
 
 

@@ -6,17 +6,10 @@ import matplotlib
 
 matplotlib.use("agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from mmlab.viz import plot_cell_table, plot_params_vs_score, plot_per_sample, plot_score_bars  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_score_bars_draws_one_bar_per_value_with_labels():

@@ -23,12 +23,6 @@ class _Result:  # an object with the attributes of a PID result
     redundancy, unique1, unique2, synergy, total = 0.311, 0.0, 0.0, 0.5, 0.811
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def test_plot_atoms_returns_labelled_axes():
     ax = plot_atoms({"XOR": XOR_ATOMS, "AND": _Result()}, title="atoms")
     assert isinstance(ax, matplotlib.axes.Axes)
@@ -101,7 +95,6 @@ def test_plot_joint_table_rejects_bad_inputs(p, kwargs, match):
 # the explorer widget
 # --------------------------------------------------------------------------- #
 def test_pid_morph_explorer_draws_and_redraws():
-    pytest.importorskip("ipywidgets")
     from mmlab.widgets import pid_morph_explorer
     from mmlab.quantify.pid import pid
 
@@ -124,7 +117,6 @@ def test_pid_morph_explorer_draws_and_redraws():
     ({"step": 0.0}, "step must lie in"),
 ])
 def test_pid_morph_explorer_rejects_bad_arguments(kwargs, match):
-    pytest.importorskip("ipywidgets")
     from mmlab.widgets import pid_morph_explorer
 
     with pytest.raises(ValueError, match=match):

@@ -6,7 +6,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
@@ -14,12 +13,6 @@ import torch  # noqa: E402
 from mmlab.quantify.contributions import classify_interactions  # noqa: E402
 from mmlab.quantify.emap import EMAPComparison  # noqa: E402
 from mmlab.viz import plot_contributions, plot_emap, plot_model_selection, plot_strengths  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_plot_model_selection_one_panel_per_data_set():

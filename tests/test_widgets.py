@@ -6,30 +6,15 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import ipywidgets  # noqa: E402
 import pytest  # noqa: E402
 import statsmodels.formula.api as smf  # noqa: E402
-
-ipywidgets = pytest.importorskip("ipywidgets")
 
 from mmlab.widgets import interaction_explorer  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def _data(seed=0, n=80):
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(0, 3, n)
-    g = rng.integers(0, 2, n)
-    return pd.DataFrame({"smiling": x, "critic": g, "score": 5 + 0.7 * x - 3 * g + 1.3 * x * g + rng.normal(0, 1, n)})
-
-
-def test_explorer_builds_headless_with_four_sliders():
-    data = _data()
+def test_explorer_builds_headless_with_four_sliders(make_reviews):
+    data = make_reviews()
     box = interaction_explorer(data, group_labels={0: "non-critic", 1: "critic"})
     assert isinstance(box, ipywidgets.VBox)
     assert sorted(box.sliders) == ["w0", "w1", "w2", "w3"]
@@ -39,8 +24,8 @@ def test_explorer_builds_headless_with_four_sliders():
     assert not plt.get_fignums()  # figures are closed after display
 
 
-def test_moving_sliders_redraws_and_rss_reaches_least_squares():
-    data = _data(1)
+def test_moving_sliders_redraws_and_rss_reaches_least_squares(make_reviews):
+    data = make_reviews(1)
     box = interaction_explorer(data, step=1e-6)
     fit = smf.ols("score ~ smiling * critic", data).fit()
     for name, value in zip(("w0", "w1", "w2", "w3"), fit.params):
@@ -53,7 +38,7 @@ def test_moving_sliders_redraws_and_rss_reaches_least_squares():
     assert box.explorer_state["rss"] > state["best_rss"]
 
 
-def test_explorer_keeps_the_vertical_axis_fixed(monkeypatch):
+def test_explorer_keeps_the_vertical_axis_fixed(monkeypatch, make_reviews):
     import mmlab.widgets as mw
 
     axes = []
@@ -64,7 +49,7 @@ def test_explorer_keeps_the_vertical_axis_fixed(monkeypatch):
         return axes[-1]
 
     monkeypatch.setattr(mw, "plot_interaction", spy)
-    data = _data(2)
+    data = make_reviews(2)
     box = interaction_explorer(data, xlabel="smiling (tens of %)", ylabel="score (0-10)")
     box.sliders["w1"].value = 5.0  # a steep line would otherwise stretch the axis
     assert axes[0].get_ylim() == axes[-1].get_ylim()
@@ -72,14 +57,14 @@ def test_explorer_keeps_the_vertical_axis_fixed(monkeypatch):
     assert axes[-1].get_xlabel() == "smiling (tens of %)" and axes[-1].get_ylabel() == "score (0-10)"
 
 
-def test_explorer_start_and_limits():
-    box = interaction_explorer(_data(), start=(5, 1, -2, 0.5), limits={"w1": (-1, 2)})
+def test_explorer_start_and_limits(make_reviews):
+    box = interaction_explorer(make_reviews(), start=(5, 1, -2, 0.5), limits={"w1": (-1, 2)})
     assert box.sliders["w1"].min == -1 and box.sliders["w1"].max == 2
     assert box.explorer_state["weights"] == pytest.approx((5, 1, -2, 0.5))
 
 
-def test_explorer_rejects_bad_inputs():
-    data = _data()
+def test_explorer_rejects_bad_inputs(make_reviews):
+    data = make_reviews()
     with pytest.raises(TypeError, match="data must be a pandas DataFrame"):
         interaction_explorer(data.to_dict())
     with pytest.raises(ValueError, match="must be coded 0/1"):

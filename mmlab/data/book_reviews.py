@@ -36,14 +36,13 @@ its target moments exactly, the device used here).
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from mmlab._validation import check_array, check_positive_int
+from mmlab._validation import RandomState, check_array, check_positive_int, check_random_state
 from mmlab.data._shipped import read_card, shipped_path
 
 __all__ = [
@@ -332,7 +331,7 @@ def calibrate_design(additive: Mapping[str, tuple[float, float, float]] | None =
 # --------------------------------------------------------------------------- #
 # simulation
 # --------------------------------------------------------------------------- #
-def simulate_book_reviews(random_state: int | np.random.Generator | None = SEED, *,
+def simulate_book_reviews(random_state: RandomState = SEED, *,
                           design: BookReviewDesign = DESIGN,
                           score_range: tuple[float, float] = (0.0, 10.0)) -> pd.DataFrame:
     """Draw a book-review sample whose OLS tables reproduce the design's exactly.
@@ -395,7 +394,7 @@ def simulate_book_reviews(random_state: int | np.random.Generator | None = SEED,
     if not isinstance(design, BookReviewDesign):
         raise TypeError(f"design must be a BookReviewDesign; got {type(design).__name__}.")
     lo, hi = _check_range(score_range)
-    rng = _as_generator(random_state)
+    rng = check_random_state(random_state)
     critic = np.repeat([0, 1], [design.n_non_critics, design.n_critics])
     smiling = np.concatenate([_exact_smiling(rng, n_g, m, s) for n_g, m, s in
                               zip((design.n_non_critics, design.n_critics), design.smiling_mean,
@@ -417,14 +416,6 @@ def _check_range(score_range: tuple[float, float]) -> tuple[float, float]:
     if pair.shape != (2,) or not pair[0] < pair[1]:
         raise ValueError(f"score_range must be (low, high) with low < high; got {tuple(score_range)}.")
     return float(pair[0]), float(pair[1])
-
-
-def _as_generator(random_state: int | np.random.Generator | None) -> np.random.Generator:
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if random_state is None or (isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool)):
-        return np.random.default_rng(random_state)
-    raise TypeError(f"random_state must be an int, a numpy Generator or None; got {type(random_state).__name__}.")
 
 
 def _exact_smiling(rng: np.random.Generator, n_g: int, mean: float, sd: float) -> np.ndarray:

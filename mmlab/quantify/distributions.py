@@ -47,7 +47,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mmlab._validation import check_array, check_choice, check_fraction, check_positive_int, check_same_length
+from mmlab._validation import (
+    check_array, check_choice, check_fraction, check_positive_int, check_random_state, check_same_length,
+)
 
 __all__ = [
     "CANONICAL",
@@ -516,7 +518,7 @@ def random_table(shape: Sequence[int], *, random_state: int | np.random.Generato
             or not np.isfinite(concentration) or concentration <= 0:
         raise ValueError(f"concentration must be a positive number; got {concentration!r}.")
     zero_fraction = check_fraction(zero_fraction, "zero_fraction", inclusive=(True, False))
-    rng = np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
     size = int(np.prod(shape))
     p = rng.dirichlet(np.full(size, float(concentration)))
     n_zero = min(int(round(zero_fraction * size)), size - 1)

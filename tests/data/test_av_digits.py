@@ -52,8 +52,9 @@ def shipped() -> dict[str, np.ndarray]:
 
 @pytest.fixture(scope="module")
 def sk_digits():
-    datasets = pytest.importorskip("sklearn.datasets")
-    return datasets.load_digits()
+    from sklearn.datasets import load_digits
+
+    return load_digits()
 
 
 # --------------------------------------------------------------------------- #
@@ -334,7 +335,6 @@ def test_card_lists_every_baseline():
 @pytest.mark.slow
 @pytest.mark.parametrize("features", ["image", "audio", "text", "image+audio+text"])
 def test_card_baselines_reproduce(features):
-    pytest.importorskip("sklearn")
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler

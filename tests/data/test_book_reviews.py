@@ -187,7 +187,7 @@ def test_additive_slope_is_the_weighted_average_of_group_slopes():
 def test_simulate_rejects_bad_inputs():
     with pytest.raises(TypeError, match="design must be a BookReviewDesign"):
         simulate_book_reviews(0, design={"n": 300})
-    with pytest.raises(TypeError, match="random_state must be an int"):
+    with pytest.raises(TypeError, match="random_state must be None, a non-negative int"):
         simulate_book_reviews("zero")
     with pytest.raises(ValueError, match="score_range must be"):
         simulate_book_reviews(0, score_range=(10, 0))

@@ -203,7 +203,7 @@ def test_standardised_features_and_noise_scale():
 ])
 def test_planted_atoms_agree_with_dit(interaction, atoms):
     """truth.atoms against an independent exact PID (dit's BROJA, exponential-cone method) of truth.joint."""
-    dit = pytest.importorskip("dit")
+    import dit
     from dit.pid import PID_BROJA
 
     t = make_interaction(10, interaction, random_state=0).truth
