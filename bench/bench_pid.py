@@ -18,8 +18,10 @@ Usage::
                               [--repeats 5] [--max-dit-seconds 60] [--default-cases 20]
 
 Writes ``<out>/pid.csv`` and ``<out>/pid_dit_default.csv`` (nothing else).
-Timings use one thread (``OMP_NUM_THREADS=1`` unless set) and include dit's
-own Python layer but not the conversion of the table to a ``dit.Distribution``.
+Timings use one thread (``OMP_NUM_THREADS=1`` unless set) and include each
+library's input handling: for dit, building the ``dit.Distribution`` from the
+table (through :func:`mmlab.quantify.dit_reference.dit_pid`), which is a small
+part of its time.
 Needs the test dependency ``dit`` (with ``ecos``).
 """
 
@@ -43,35 +45,28 @@ import numpy as np  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 try:
+    from mmlab.quantify.dit_reference import dit_pid
     from mmlab.quantify.pid import pid
 except ImportError:  # running from a checkout without `pip install -e .`
     sys.path.insert(0, str(REPO))
+    from mmlab.quantify.dit_reference import dit_pid
     from mmlab.quantify.pid import pid
 
-ATOMS = ("redundancy", "unique1", "unique2", "synergy")
 SEED = 20240
 
 
 def dit_atoms(p: np.ndarray, method: str | None) -> tuple[np.ndarray, float]:
     """Atoms of ``p`` from dit (``method=None``: dit's default) and the seconds the call took."""
-    import dit
-    from dit.pid import PID_BROJA
-
-    cells = np.argwhere(p > 0)
-    d = dit.Distribution([tuple(int(v) for v in c) for c in cells], p[p > 0].tolist())
-    kwargs = {} if method is None else {"method": method}
     start = time.perf_counter()
-    r = PID_BROJA(d, **kwargs)
-    seconds = time.perf_counter() - start
-    nodes = (((0,), (1,)), ((0,),), ((1,),), ((0, 1),))
-    return np.array([r.get_pi(n) for n in nodes]), seconds
+    atoms = dit_pid(p, method=method)
+    return atoms, time.perf_counter() - start
 
 
 def mmlab_atoms(p: np.ndarray) -> tuple[np.ndarray, float, object]:
     start = time.perf_counter()
     r = pid(p)
     seconds = time.perf_counter() - start
-    return np.array([getattr(r, a) for a in ATOMS]), seconds, r
+    return r.as_array(), seconds, r
 
 
 def timed(fn, p, repeats: int, budget: float) -> tuple[np.ndarray, float]:

@@ -244,6 +244,10 @@ class PIDResult:
             "total": self.total,
         }
 
+    def as_array(self) -> np.ndarray:
+        """Return the atoms as ``array([R, U1, U2, S])`` (the order of :func:`mmlab.quantify.dit_reference.dit_pid`)."""
+        return np.array([self.redundancy, self.unique1, self.unique2, self.synergy])
+
     def __repr__(self) -> str:
         atoms = ", ".join(f"{k}={v:.4f}" for k, v in self.as_dict().items())
         return (f"PIDResult({atoms} bits; q shape {self.q.shape}, "

@@ -14,19 +14,17 @@ import dataclasses
 import time
 import warnings
 
-import dit
 import numpy as np
 import pytest
-from dit.pid import PID_BROJA
 
 from mmlab.quantify.pid import (
     ConvergenceWarning,
-    PIDResult,
     conditional_mutual_information,
     entropy,
     mutual_information,
     pid,
 )
+from mmlab.quantify.dit_reference import dit_pid
 
 ATOMS = ("redundancy", "unique1", "unique2", "synergy")
 N_DIT_CASES = 60
@@ -66,23 +64,6 @@ def random_table(seed: int) -> np.ndarray:
     if p.sum() == 0:
         p[0, 0, 0] = 1.0
     return p / p.sum()
-
-
-def dit_cone_atoms(p: np.ndarray) -> dict[str, float]:
-    """BROJA atoms of ``p`` from dit's exponential-cone solver."""
-    cells = np.argwhere(p > 0)
-    d = dit.Distribution([tuple(int(v) for v in c) for c in cells], p[p > 0].tolist())
-    r = PID_BROJA(d, method="cone")  # sources (0,), (1,); target (2,) = the last variable
-    return {
-        "redundancy": r.get_pi(((0,), (1,))),
-        "unique1": r.get_pi(((0,),)),
-        "unique2": r.get_pi(((1,),)),
-        "synergy": r.get_pi(((0, 1),)),
-    }
-
-
-def atoms(r: PIDResult) -> np.ndarray:
-    return np.array([getattr(r, name) for name in ATOMS])
 
 
 def mi_x1x2_y(q: np.ndarray) -> float:
@@ -306,22 +287,22 @@ def test_and_redundancy_to_many_digits():
 @pytest.mark.parametrize("name", list(CANONICAL))
 def test_canonical_distributions_agree_with_dit_cone(name):
     p = CANONICAL[name][0]()
-    r, ref = pid(p), dit_cone_atoms(p)
-    assert np.abs(atoms(r) - np.array([ref[a] for a in ATOMS])).max() < 1e-6
+    r, ref = pid(p), dit_pid(p)
+    assert np.abs(r.as_array() - ref).max() < 1e-6
 
 
 def test_constant_target_has_no_information():
     p = np.random.default_rng(0).dirichlet(np.ones(6)).reshape(2, 3, 1)
     r = pid(p)
     assert r.n_iter == 0
-    np.testing.assert_allclose([*atoms(r), r.total], 0.0, atol=1e-12)
+    np.testing.assert_allclose([*r.as_array(), r.total], 0.0, atol=1e-12)
 
 
 @pytest.mark.parametrize("seed", range(3))
 def test_target_independent_of_the_sources_has_no_information(seed):
     rng = np.random.default_rng(seed)
     p = rng.dirichlet(np.ones(12)).reshape(3, 4)[:, :, None] * rng.dirichlet(np.ones(3))
-    np.testing.assert_allclose(atoms(pid(p)), 0.0, atol=1e-9)
+    np.testing.assert_allclose(pid(p).as_array(), 0.0, atol=1e-9)
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -341,8 +322,8 @@ def test_atoms_are_non_negative_and_sum_to_the_total(seed):
     p = random_table(seed)
     r = pid(p)
     assert r.converged and r.duality_gap < 1e-9
-    assert atoms(r).min() >= -1e-9
-    assert atoms(r).sum() == pytest.approx(r.total, abs=1e-9)
+    assert r.as_array().min() >= -1e-9
+    assert r.as_array().sum() == pytest.approx(r.total, abs=1e-9)
     assert r.total == pytest.approx(mi_x1x2_y(p), abs=1e-12)
 
 
@@ -405,7 +386,7 @@ def test_relabelling_symbols_changes_nothing(seed):
     rng = np.random.default_rng(seed)
     p = random_table(seed)
     perm = [rng.permutation(n) for n in p.shape]
-    np.testing.assert_allclose(atoms(pid(p[np.ix_(*perm)])), atoms(pid(p)), atol=1e-9)
+    np.testing.assert_allclose(pid(p[np.ix_(*perm)]).as_array(), pid(p).as_array(), atol=1e-9)
 
 
 def test_unused_symbols_change_nothing():
@@ -413,7 +394,7 @@ def test_unused_symbols_change_nothing():
     padded = np.zeros((p.shape[0] + 1, p.shape[1] + 2, p.shape[2] + 1))
     padded[1:, 2:, :-1] = p
     r, s = pid(p), pid(padded)
-    np.testing.assert_allclose(atoms(s), atoms(r), atol=1e-9)
+    np.testing.assert_allclose(s.as_array(), r.as_array(), atol=1e-9)
     assert np.all(s.q[0] == 0) and np.all(s.q[:, :2] == 0) and np.all(s.q[:, :, -1] == 0)
 
 
@@ -425,7 +406,7 @@ def test_mixtures_of_canonical_tables_converge(t):
         with warnings.catch_warnings():
             warnings.simplefilter("error", ConvergenceWarning)
             r = pid(p)
-        assert atoms(r).sum() == pytest.approx(r.total, abs=1e-12)
+        assert r.as_array().sum() == pytest.approx(r.total, abs=1e-12)
 
 
 def test_pid_accepts_lists_and_float32_tables():
@@ -434,7 +415,7 @@ def test_pid_accepts_lists_and_float32_tables():
     r64 = pid(p.tolist())
     r32 = pid(p.astype(np.float32))  # sums to 1 only within float32 rounding
     assert r32.q.dtype == np.float64 and r32.converged
-    np.testing.assert_allclose(atoms(r32), atoms(r64), atol=1e-6)
+    np.testing.assert_allclose(r32.as_array(), r64.as_array(), atol=1e-6)
     with pytest.raises(ValueError, match="sums to 1.25"):
         pid((p * 1.25).astype(np.float32))
 
@@ -454,8 +435,8 @@ def test_a_16x16x16_table_is_solved_quickly():
 @pytest.mark.parametrize("seed", range(N_DIT_CASES))
 def test_random_tables_agree_with_dit_cone(seed):
     p = random_table(seed)
-    r, ref = pid(p), dit_cone_atoms(p)
-    diff = np.abs(atoms(r) - np.array([ref[a] for a in ATOMS]))
+    r, ref = pid(p), dit_pid(p)
+    diff = np.abs(r.as_array() - ref)
     assert diff.max() < 1e-6, dict(zip(ATOMS, diff))
 
 
@@ -491,11 +472,21 @@ def test_stopping_early_warns_and_still_returns_consistent_atoms():
     with pytest.warns(ConvergenceWarning, match="short of tol"):
         r = pid(p, max_iter=1)
     assert not r.converged and r.duality_gap > 1e-9
-    assert atoms(r).min() >= 0.0
-    assert atoms(r).sum() == pytest.approx(r.total, abs=1e-12)
+    assert r.as_array().min() >= 0.0
+    assert r.as_array().sum() == pytest.approx(r.total, abs=1e-12)
     np.testing.assert_allclose(r.q.sum(axis=0), p.sum(axis=0), atol=1e-12)
 
 
 def test_looser_tol_takes_fewer_iterations():
     p = random_table(7)
     assert pid(p, tol=1e-6).n_iter < pid(p).n_iter
+
+
+def test_dit_reference_validates_and_orders_atoms_like_pid():
+    from mmlab.quantify.distributions import and_
+
+    np.testing.assert_allclose(dit_pid(and_()), pid(and_()).as_array(), atol=1e-6)
+    with pytest.raises(ValueError, match="method must be 'cone' or None"):
+        dit_pid(and_(), method="slsqp")
+    with pytest.raises(ValueError, match="must be 3-D|ndim|dimension"):
+        dit_pid(np.full((2, 2), 0.25))
