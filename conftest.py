@@ -15,10 +15,12 @@ from collections import defaultdict
 import matplotlib
 import pytest
 
+from mmlab.book import INLINE_BACKEND
+
 # Notebook kernels started by nbval inherit this process's environment: they draw with the
 # inline backend (as in JupyterLab and `make book`), while figures made by unit tests in this
 # process go to Agg and are never shown.
-os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+os.environ["MPLBACKEND"] = INLINE_BACKEND
 matplotlib.use("Agg")
 
 _NOTEBOOK_SECONDS: dict[str, float] = defaultdict(float)

@@ -5,6 +5,10 @@ Modules:
 - :mod:`mmlab.quantify.pid`: entropy, mutual information, and the exact partial
   information decomposition (redundancy, uniqueness, synergy) of a discrete
   joint table (Bertschinger et al. 2014).
+- :mod:`mmlab.quantify.binary_couplings`: the polytope of couplings of a
+  2×2×2 table, parametrised and searched by brute force.
+- :mod:`mmlab.quantify.dit_reference`: the ``dit`` package's BROJA PID, the
+  independent reference the tests compare ``pid`` with (needs the test extra).
 - :mod:`mmlab.quantify.distributions`: the canonical tables (XOR, AND, copy,
   redundant) and empirical tables from samples.
 - :mod:`mmlab.quantify.estimators`: PID of high-dimensional data (k-means

@@ -1,0 +1,61 @@
+"""Tests of mmlab.quantify.binary_couplings: Δp of a 2×2×2 table, and the grid search as a reference for pid."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mmlab.quantify import distributions as dist
+from mmlab.quantify import mutual_information, pid
+from mmlab.quantify.binary_couplings import coupling_bounds, coupling_from_corner, grid_search, joint_information
+
+
+def test_every_corner_in_the_bounds_gives_a_coupling_with_the_same_marginals(rng):
+    p = dist.random_table((2, 2, 2), random_state=rng)
+    lo, hi = coupling_bounds(p)
+    assert np.all(lo <= hi)
+    d = lo + rng.random((50, 2)) * (hi - lo)
+    q = coupling_from_corner(p, d)
+    assert q.shape == (50, 2, 2, 2) and np.all(q >= 0)
+    np.testing.assert_allclose(q.sum(axis=2), np.broadcast_to(p.sum(axis=1), (50, 2, 2)), atol=1e-12)  # q(x1, y)
+    np.testing.assert_allclose(q.sum(axis=1), np.broadcast_to(p.sum(axis=0), (50, 2, 2)), atol=1e-12)  # q(x2, y)
+    np.testing.assert_allclose(q[:, 0, 0, :], d)
+
+
+def test_the_data_table_is_one_of_its_couplings(rng):
+    p = dist.random_table((2, 2, 2), random_state=rng)
+    np.testing.assert_allclose(coupling_from_corner(p, p[0, 0, :]), p, atol=1e-12)
+
+
+def test_joint_information_matches_mutual_information_on_a_stack(rng):
+    qs = np.stack([dist.random_table((2, 3, 2), random_state=rng, zero_fraction=0.2) for _ in range(4)])
+    expected = [mutual_information(q.reshape(-1, 2)) for q in qs]
+    np.testing.assert_allclose(joint_information(qs), expected, atol=1e-12)
+
+
+def test_grid_minimum_brackets_the_solver_from_above(rng):
+    """Brute force: the grid can only miss the minimum from above, and by little on a fine grid."""
+    p = dist.random_table((2, 2, 2), random_state=rng)
+    r = pid(p)
+    grid = grid_search(p, 201)
+    assert grid.values.shape == (201, 201)
+    assert r.total - r.synergy - 1e-9 <= grid.minimum < r.total - r.synergy + 1e-3
+
+
+def test_and_reaches_its_published_atoms_on_the_grid():
+    grid = grid_search(dist.and_(), 101)  # Δp is a segment for AND: d_1 is pinned
+    assert grid.d1[0] == grid.d1[-1]
+    assert grid.minimum == pytest.approx(0.311278, abs=1e-5)  # R = I(X1;Y); U1 = U2 = 0
+    assert joint_information(dist.and_()) - grid.minimum == pytest.approx(0.5, abs=1e-5)  # S
+
+
+@pytest.mark.parametrize("call, err, match", [
+    (lambda: coupling_bounds(np.full((2, 2, 3), 1 / 12)), ValueError, r"shape \(2, 2, 2\).*got shape \(2, 2, 3\)"),
+    (lambda: coupling_bounds(np.full((2, 2, 2), 0.2)), ValueError, "sum to 1"),
+    (lambda: coupling_from_corner(dist.xor(), [0.1, 0.1, 0.1]), ValueError, r"shape \(\.\.\., 2\)"),
+    (lambda: joint_information(np.ones((2, 2))), ValueError, r"shape \(\.\.\., n_x1, n_x2, n_y\)"),
+    (lambda: grid_search(dist.xor(), 1), ValueError, "n must be an integer >= 2"),
+])
+def test_bad_inputs_are_rejected_with_a_message(call, err, match):
+    with pytest.raises(err, match=match):
+        call()
