@@ -128,7 +128,7 @@ def strip_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return student
 
 
-def _write(nb: "nbformat.NotebookNode", path: Path) -> str:  # noqa: F821
+def _write(nb: nbformat.NotebookNode, path: Path) -> str:
     import nbformat
 
     text = nbformat.writes(nb) + "\n"
