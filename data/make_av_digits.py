@@ -17,7 +17,7 @@ Run from the repository root::
 
 Regeneration needs ``espeakng-loader`` (which bundles the espeak-ng library and
 its voice data), ``librosa`` and ``scikit-learn``; loading the shipped file
-(``mmlab.data.av_digits``) needs none of them. The output is byte-for-byte
+(``mmlab.data``) needs none of them. The output is byte-for-byte
 reproducible for the same library versions: every random draw comes from
 ``SEED`` through named child streams, espeak-ng's own random generator is
 seeded, the utterances are synthesised in a fixed order in one process, and the

@@ -1,6 +1,6 @@
 """Regenerate ``data/book_reviews.csv``, the simulated book-review study (card: ``book_reviews.md``).
 
-The simulation itself is :func:`mmlab.data.book_reviews.simulate_book_reviews`;
+The simulation itself is :func:`mmlab.data.simulate_book_reviews`;
 this script fixes the seed and the file format (fixed decimals, ``\\n`` line
 ends) so that the file is byte-for-byte reproducible, writes it, and puts its
 sha256 into the card.
@@ -9,7 +9,7 @@ Usage (from the repository root, with mmlab installed or on ``PYTHONPATH``)::
 
     python data/make_book_reviews.py              # write the CSV and update the card's sha256
     python data/make_book_reviews.py --check      # exit 1 if the shipped CSV differs from a fresh run
-    python data/make_book_reviews.py --calibrate  # rerun the calibration and compare with DESIGN
+    python data/make_book_reviews.py --calibrate  # rerun the calibration and compare with BOOK_REVIEWS_DESIGN
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mmlab.data.book_reviews import COLUMNS, DESIGN, SEED, calibrate_design, simulate_book_reviews
+from mmlab.data import BOOK_REVIEWS_COLUMNS, BOOK_REVIEWS_DESIGN, BOOK_REVIEWS_SEED, calibrate_design, simulate_book_reviews
 
 HERE = Path(__file__).resolve().parent
 CSV = HERE / "book_reviews.csv"
@@ -33,15 +33,15 @@ SHA_LINE = re.compile(r"^- sha256 `book_reviews\.csv`: `[0-9a-f]{64}`$", re.MULT
 
 def render_csv(frame: pd.DataFrame, *, decimals: int = DECIMALS) -> str:
     """Return the CSV text of a book-review sample with a fixed float format."""
-    lines = [",".join(COLUMNS)]
-    for rid, critic, smiling, score in frame.loc[:, list(COLUMNS)].itertuples(index=False):
+    lines = [",".join(BOOK_REVIEWS_COLUMNS)]
+    for rid, critic, smiling, score in frame.loc[:, list(BOOK_REVIEWS_COLUMNS)].itertuples(index=False):
         lines.append(f"{int(rid)},{int(critic)},{smiling:.{decimals}f},{score:.{decimals}f}")
     return "\n".join(lines) + "\n"
 
 
 def build() -> str:
-    """The CSV text of the shipped sample (seed :data:`SEED`, design :data:`DESIGN`)."""
-    return render_csv(simulate_book_reviews(SEED, design=DESIGN))
+    """The CSV text of the shipped sample (seed :data:`BOOK_REVIEWS_SEED`, design :data:`BOOK_REVIEWS_DESIGN`)."""
+    return render_csv(simulate_book_reviews(BOOK_REVIEWS_SEED, design=BOOK_REVIEWS_DESIGN))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.calibrate:
         print("calibrated:", calibrate_design())
-        print("shipped:   ", DESIGN)
+        print("shipped:   ", BOOK_REVIEWS_DESIGN)
         return 0
     text = build()
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()

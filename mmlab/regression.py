@@ -16,7 +16,7 @@ table.
 
 Used by: ``lectures/1_representation/01_interaction_regression.ipynb``,
 ``labs/1_representation/01_interaction_regression.ipynb`` and
-:mod:`mmlab.labs.regression`.
+:mod:`mmlab.labs`.
 
 References
 ----------
@@ -99,7 +99,7 @@ def coefficient_table(result: Any, *, alpha: float = 0.05,
     Examples
     --------
     >>> import statsmodels.formula.api as smf
-    >>> from mmlab.data.book_reviews import load_book_reviews
+    >>> from mmlab.data import load_book_reviews
     >>> fit = smf.ols("score ~ smiling + critic", load_book_reviews()).fit()
     >>> coefficient_table(fit).loc["smiling", ["estimate", "ci_low", "ci_high"]].round(2).tolist()
     [1.19, 0.85, 1.53]
@@ -212,7 +212,7 @@ def simple_slopes(result: Any, focal: str = "smiling", moderator: str = "critic"
     Examples
     --------
     >>> import statsmodels.formula.api as smf
-    >>> from mmlab.data.book_reviews import load_book_reviews
+    >>> from mmlab.data import load_book_reviews
     >>> fit = smf.ols("score ~ smiling * critic", load_book_reviews()).fit()
     >>> simple_slopes(fit)["slope"].round(2).tolist()
     [0.68, 1.97]
@@ -315,7 +315,7 @@ def compare_nested(restricted: Any, full: Any) -> NestedTest:
     Examples
     --------
     >>> import statsmodels.formula.api as smf
-    >>> from mmlab.data.book_reviews import load_book_reviews
+    >>> from mmlab.data import load_book_reviews
     >>> data = load_book_reviews()
     >>> test = compare_nested(smf.ols("score ~ smiling + critic", data).fit(),
     ...                       smf.ols("score ~ smiling * critic", data).fit())

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mmlab.exceptions import ClaimFailed
+
 if TYPE_CHECKING:  # torch is imported where it is used, so `import mmlab` stays light
     import torch
 
@@ -39,10 +41,6 @@ __all__ = [
 
 #: The allowed values of ``MMLAB_PROFILE``.
 PROFILES: tuple[str, ...] = ("quick", "full")
-
-
-class ClaimFailed(AssertionError):
-    """A notebook's claim did not hold: the figure computed does not back the text."""
 
 
 # --------------------------------------------------------------------------- #
@@ -249,7 +247,7 @@ def _format_figure(value: Any) -> str:
     return str(value)
 
 
-def claim(text: str, condition: Any, **figures: Any) -> bool:
+def claim(text: str, condition: Any, **figures: Any) -> None:
     """State what a notebook shows, and fail the notebook when it is not so.
 
     Prints one line, ``✓ text  (name=value, ...)`` or ``✗ ...``, and raises
@@ -270,8 +268,9 @@ def claim(text: str, condition: Any, **figures: Any) -> bool:
 
     Returns
     -------
-    bool
-        ``True`` (a false claim raises).
+    None
+        Nothing, so a cell that ends in a claim shows only the claim's line
+        (a false claim raises).
 
     Raises
     ------
@@ -288,4 +287,3 @@ def claim(text: str, condition: Any, **figures: Any) -> bool:
     print(line, flush=True)
     if not ok:
         raise ClaimFailed(f"claim does not hold: {text}" + (f"  ({shown})" if shown else ""))
-    return True

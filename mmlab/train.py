@@ -24,7 +24,7 @@ from typing import Any, Union
 import torch
 from torch import nn
 
-from mmlab._validation import check_positive_int
+from mmlab._validation import RandomState, check_positive_int, seed_from_random_state
 from mmlab.runtime import device as default_device
 
 __all__ = ["METRICS", "History", "evaluate", "fit", "predict"]
@@ -180,15 +180,16 @@ def fit(
     optimizer: str = "adam",
     val: tuple[Inputs, torch.Tensor] | None = None,
     metrics: Sequence[str] | Mapping[str, Callable] = ("accuracy",),
-    seed: int = 0,
+    random_state: RandomState = 0,
     progress: bool = True,
     device: torch.device | str | None = None,
 ) -> History:
     """Train ``model`` by mini-batch gradient descent and return its :class:`History`.
 
     Each epoch visits every training sample once in an order drawn from a
-    ``torch.Generator`` seeded with ``seed + epoch``, so a run is reproducible
-    on a given machine without touching global random state.
+    ``torch.Generator`` seeded with ``seed + epoch`` (``seed`` taken from
+    ``random_state``), so a run is reproducible on a given machine without
+    touching global random state.
 
     Parameters
     ----------
@@ -210,8 +211,9 @@ def fit(
     val : (inputs, targets), optional
         Validation data evaluated after every epoch.
     metrics : sequence of metric names or dict name -> fn, default=("accuracy",)
-    seed : int, default=0
-        Seeds the shuffling generator.
+    random_state : int, numpy.random.Generator or None, default=0
+        Seeds the shuffling generator (an int is used as it is; a generator
+        gives its next draw; None draws fresh entropy).
     progress : bool, default=True
         Show a ``tqdm.auto`` progress bar over epochs.
     device : torch.device or str, optional
@@ -229,6 +231,7 @@ def fit(
         raise ValueError(f"lr must be a positive finite number; got {lr!r}.")
     if not (isinstance(weight_decay, numbers.Real) and weight_decay >= 0):
         raise ValueError(f"weight_decay must be a non-negative number; got {weight_decay!r}.")
+    seed = seed_from_random_state(random_state)
     loss_fn = _resolve_loss(loss)
     metric_fns = _resolve_metrics(metrics)
     dev = torch.device(device) if device is not None else default_device()
@@ -263,7 +266,7 @@ def fit(
         totals = {"loss": torch.zeros((), device=dev), **{m: torch.zeros((), device=dev) for m in metric_fns}}
         seen = 0
         if loader is None:
-            gen = torch.Generator().manual_seed(int(seed) + epoch)
+            gen = torch.Generator().manual_seed((seed + epoch) % 2**63)
             order = torch.randperm(n, generator=gen).to(dev)
             batches = ((_pack([x[idx] for x in xs], multi), y[idx])
                        for idx in order.split(batch_size))

@@ -1,11 +1,11 @@
 """The fusion lectures' stochastic claims, rerun on five seeds with each notebook's quick sizes and margins.
 
 Each test reads the quick row of the notebook's size table from the notebook
-itself (its setup cell), calls the same ``mmlab.fusion_experiments`` function
+itself (its setup cell), calls the same ``mmlab.fusion.experiments`` function
 the notebook calls, and checks the same margin as the notebook's ``claim``.
 A margin that held only for the notebook's seed 0 would fail here.
 
-Also: the validation branches of ``mmlab.fusion_experiments``.
+Also: the validation branches of ``mmlab.fusion.experiments``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 import torch
 
-import mmlab.fusion_experiments as fx
+import mmlab.fusion.experiments as fx
 
 ROOT = Path(__file__).resolve().parents[1]
 LECTURES = ROOT / "lectures" / "1_representation"
@@ -51,7 +51,7 @@ def _one_thread():
 def test_lecture_02_claims_hold_across_seeds(seed):
     s = quick_sizes("02_additive_and_multiplicative_fusion.ipynb")
     res = fx.interaction_accuracies(["synergy", "redundancy"], ["additive", "concat", "multiplicative", "tensor"],
-                                    n=s["n"], epochs=s["epochs"], seed=seed)
+                                    n=s["n"], epochs=s["epochs"], random_state=seed)
     syn = {op: r.score for op, r in res["synergy"].items()}
     red = {op: r.score for op, r in res["redundancy"].items()}
     assert max(syn["additive"], syn["concat"]) < 0.65, syn
@@ -60,12 +60,12 @@ def test_lecture_02_claims_hold_across_seeds(seed):
     add_cells, mul_cells = (fx.cell_table(res["synergy"][op]) for op in ("additive", "multiplicative"))
     assert np.abs(add_cells - 0.5).max() < 0.25, add_cells
     assert np.abs(mul_cells - np.array([[0.0, 1.0], [1.0, 0.0]])).max() < 0.2, mul_cells
-    big = fx.interaction_accuracies(["synergy"], ["additive"], n=s["n_big"], epochs=s["epochs"], seed=seed)
+    big = fx.interaction_accuracies(["synergy"], ["additive"], n=s["n_big"], epochs=s["epochs"], random_state=seed)
     small_train = res["synergy"]["additive"].history.final("accuracy")
     large = big["synergy"]["additive"]
     assert small_train - large.history.final("accuracy") > 0.05 and large.score < 0.65
     r2 = {op: r.score for op, r in fx.multiplicative_target(["additive", "bilinear"], n=s["n"], epochs=s["epochs"],
-                                                            seed=seed).items()}
+                                                            random_state=seed).items()}
     assert r2["bilinear"] > 0.6 and r2["bilinear"] - r2["additive"] > 0.5, r2
 
 
@@ -75,21 +75,21 @@ def test_lecture_02_claims_hold_across_seeds(seed):
 @pytest.mark.slow
 def test_lecture_03_claims_hold_across_seeds(seed):
     s = quick_sizes("03_tensor_lowrank_polynomial_fusion.ipynb")
-    tl = fx.tensor_vs_low_rank(n=s["n"], epochs=s["epochs"], seed=seed, rank=s["rank"], embed_dim=16)
+    tl = fx.tensor_vs_low_rank(n=s["n"], epochs=s["epochs"], random_state=seed, rank=s["rank"], embed_dim=16)
     acc = {k: r.score for k, r in tl.items()}
     assert abs(acc["tensor"] - acc["low_rank"]) <= 0.05, acc
     assert tl["tensor"].fusion_params >= 10 * tl["low_rank"].fusion_params
-    parity = {p: r.score for p, r in fx.polynomial_orders((1, 2, 3), n=s["n"], epochs=s["epochs"], seed=seed,
+    parity = {p: r.score for p, r in fx.polynomial_orders((1, 2, 3), n=s["n"], epochs=s["epochs"], random_state=seed,
                                                           target="parity").items()}
     assert parity[3] > max(parity[1], parity[2]) + 0.3 and max(parity[1], parity[2]) < 0.65, parity
-    stairs = {p: r.score for p, r in fx.polynomial_orders((1, 2, 3), n=s["n"], epochs=s["epochs"], seed=seed,
+    stairs = {p: r.score for p, r in fx.polynomial_orders((1, 2, 3), n=s["n"], epochs=s["epochs"], random_state=seed,
                                                           target="staircase").items()}
     assert stairs[2] - stairs[1] > 0.15 and stairs[3] - stairs[2] > 0.15, stairs
 
 
 def test_tensor_fusion_count_matches_closed_form_in_the_experiment():
     """The trained TFN of lecture 03 has (dA+1)(dB+1)(dC+1)·dout parameters (independent arithmetic)."""
-    tl = fx.tensor_vs_low_rank(n=60, epochs=1, seed=0, rank=2, embed_dim=5)
+    tl = fx.tensor_vs_low_rank(n=60, epochs=1, random_state=0, rank=2, embed_dim=5)
     fusion = tl["tensor"].model.fusion
     assert tl["tensor"].fusion_params == 6 * 6 * 6 * fusion.out_dim
     assert tl["low_rank"].fusion_params == 2 * fusion.out_dim * 18 + 2 + fusion.out_dim
@@ -101,19 +101,19 @@ def test_tensor_fusion_count_matches_closed_form_in_the_experiment():
 @pytest.mark.slow
 def test_lecture_04_claims_hold_across_seeds(seed):
     s = quick_sizes("04_gated_shift_mixture_fusion.ipynb")
-    gate = fx.gates_under_corruption(n=s["n"], epochs=s["epochs"], seed=seed, fraction=0.3, scale=3.0)
+    gate = fx.gates_under_corruption(n=s["n"], epochs=s["epochs"], random_state=seed, fraction=0.3, scale=3.0)
     m = {k: gate.mean_gate(k) for k in (0, 1, 2)}
     assert m[2] - m[1] > 0.25 and m[1] < m[0] < m[2], m
-    costly = fx.shift_on_cue_flip(n=s["n"], epochs=s["epochs"], seed=seed, shift_cost=0.1)
+    costly = fx.shift_on_cue_flip(n=s["n"], epochs=s["epochs"], random_state=seed, shift_cost=0.1)
     assert costly.ratio() > 5 and costly.fit.score > 0.9, (costly.ratio(), costly.fit.score)
-    plain = fx.shift_on_cue_flip(n=s["n"], epochs=s["epochs"], seed=seed, shift_cost=0.0)
+    plain = fx.shift_on_cue_flip(n=s["n"], epochs=s["epochs"], random_state=seed, shift_cost=0.0)
     assert plain.ratio() < 1.5, plain.ratio()
     w_syn = fx.mixture_weights("synergy", ("additive", "multiplicative"), n=s["n"], epochs=s["epochs"],
-                               seed=seed)[0]["multiplicative"]
+                               random_state=seed)[0]["multiplicative"]
     w_red = fx.mixture_weights("redundancy", ("additive", "multiplicative"), n=s["n"], epochs=s["epochs"],
-                               seed=seed)[0]["multiplicative"]
+                               random_state=seed)[0]["multiplicative"]
     assert w_syn > 0.6 and w_syn - w_red > 0.1, (w_syn, w_red)
-    mlp = fx.interaction_accuracies(["synergy"], ["mlp"], n=s["n"], epochs=s["epochs"], seed=seed)
+    mlp = fx.interaction_accuracies(["synergy"], ["mlp"], n=s["n"], epochs=s["epochs"], random_state=seed)
     assert mlp["synergy"]["mlp"].score > 0.9
 
 
@@ -123,13 +123,13 @@ def test_lecture_04_claims_hold_across_seeds(seed):
 @pytest.mark.slow
 def test_lecture_05_claims_hold_across_seeds(seed):
     s = quick_sizes("05_fusion_on_av_digits.ipynb")
-    res = fx.av_digits_accuracies(["additive", "concat", "tensor", "low_rank"], epochs=s["epochs"], seed=seed)
+    res = fx.av_digits_accuracies(["additive", "concat", "tensor", "low_rank"], epochs=s["epochs"], random_state=seed)
     acc = {k: r.score for k, r in res.items()}
     best_uni = max(acc["image"], acc["audio"], acc["text"])
     assert min(acc["additive"], acc["concat"]) - best_uni > 0.08, acc
     assert max(acc["tensor"], acc["low_rank"]) <= acc["additive"] + 0.02, acc
     explorer = fx.interaction_accuracies(["synergy"], ["additive"], n=s["explorer_n"], epochs=s["explorer_epochs"],
-                                         seed=0)  # the widget's starting run is always seed 0
+                                         random_state=0)  # the widget's starting run is always seed 0
     assert explorer["synergy"]["additive"].score < 0.65
 
 
@@ -140,15 +140,15 @@ def test_same_seed_same_result_and_global_state_untouched():
     torch.manual_seed(7)
     expected = torch.rand(2)
     torch.manual_seed(7)
-    a = fx.interaction_accuracies(["synergy"], ["additive"], n=80, epochs=2, seed=3)["synergy"]["additive"]
+    a = fx.interaction_accuracies(["synergy"], ["additive"], n=80, epochs=2, random_state=3)["synergy"]["additive"]
     assert torch.equal(torch.rand(2), expected)  # models are initialised in a forked RNG
-    b = fx.interaction_accuracies(["synergy"], ["additive"], n=80, epochs=2, seed=3)["synergy"]["additive"]
+    b = fx.interaction_accuracies(["synergy"], ["additive"], n=80, epochs=2, random_state=3)["synergy"]["additive"]
     assert a.score == b.score and a.history.loss == b.history.loss
 
 
 def test_regression_score_is_r2():
     """R^2 of train_fusion equals 1 - SSE/SST computed independently from the predictions."""
-    from mmlab.data.synthetic import make_polynomial
+    from mmlab.data import make_polynomial
     from mmlab.train import predict
 
     data = make_polynomial(200, n_modalities=2, orders=(2,), random_state=0)
@@ -161,16 +161,16 @@ def test_regression_score_is_r2():
 
 
 def test_gate_and_shift_results_are_per_test_sample():
-    gate = fx.gates_under_corruption(n=100, epochs=1, seed=0)
+    gate = fx.gates_under_corruption(n=100, epochs=1, random_state=0)
     assert gate.gate_a.shape == gate.status.shape == (30,)
     assert set(np.unique(gate.status)) == {0, 1, 2} and np.all((gate.gate_a > 0) & (gate.gate_a < 1))
-    shift = fx.shift_on_cue_flip(n=100, epochs=1, seed=0, shift_cost=0.1)
+    shift = fx.shift_on_cue_flip(n=100, epochs=1, random_state=0, shift_cost=0.1)
     assert shift.relative_shift.shape == shift.flipped.shape == (30,)
     assert np.all(shift.relative_shift <= 1.0 + 1e-6)  # beta = 1 caps the relative shift
 
 
 def test_factor_corners_group_samples_by_their_label_bit():
-    from mmlab.data.synthetic import make_interaction
+    from mmlab.data import make_interaction
 
     data = make_interaction(200, "synergy", random_state=0)
     a0, a1, b0, b1 = fx.factor_corners(data, 20)
@@ -187,13 +187,13 @@ def test_factor_corners_group_samples_by_their_label_bit():
     (lambda: fx.train_fusion(([torch.zeros(4, 2)], torch.zeros(4)), ([torch.zeros(4, 2)], torch.zeros(4)),
                              epochs=0), ValueError, "epochs"),
     (lambda: fx.interaction_accuracies(n=0, epochs=1), ValueError, "n must"),
-    (lambda: fx.interaction_accuracies(n=50, epochs=1, seed=-1), ValueError, "seed"),
+    (lambda: fx.interaction_accuracies(n=50, epochs=1, random_state=-1), ValueError, "random_state"),
     (lambda: fx.polynomial_orders(n=50, epochs=1, target="cubic"), ValueError, "target"),
     (lambda: fx.gates_under_corruption(n=50, epochs=1, fraction=0.7), ValueError, "fraction"),
     (lambda: fx.shift_on_cue_flip(n=50, epochs=1, shift_cost=-1.0), ValueError, "shift_cost"),
     (lambda: fx.cell_table(fx.FitResult(None, 0.0, "accuracy", 0, 0, None, test=None)), ValueError, "two-modality"),
     (lambda: fx.factor_corners(object()), ValueError, "two-modality"),
-    (lambda: fx.factor_corners(__import__("mmlab.data.synthetic", fromlist=["x"]).make_interaction(
+    (lambda: fx.factor_corners(__import__("mmlab.data", fromlist=["x"]).make_interaction(
         20, "synergy", random_state=0), 50), ValueError, "too many"),
 ])
 def test_bad_inputs_raise_clear_errors(call, error, match):

@@ -48,7 +48,7 @@ def test_fit_is_reproducible_for_a_seed():
     for _ in range(2):
         torch.manual_seed(1)
         model = TwoTower(3, 2, 2)
-        runs.append(fit(model, xs, y, epochs=3, seed=7, progress=False, device="cpu").loss)
+        runs.append(fit(model, xs, y, epochs=3, random_state=7, progress=False, device="cpu").loss)
     assert runs[0] == runs[1]
 
 

@@ -13,8 +13,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from mmlab.viz import ATOM_LABELS, ATOM_NAMES, plot_atoms, plot_atoms_path, plot_joint_table  # noqa: E402
-from mmlab.quantify.distributions import and_, pair_copy, xor  # noqa: E402
+from mmlab.quantify import ATOMS
+from mmlab.viz import ATOM_LABELS, plot_atoms, plot_atoms_path, plot_joint_table  # noqa: E402
+from mmlab.quantify import and_, pair_copy, xor  # noqa: E402
 
 XOR_ATOMS = dict(redundancy=0.0, unique1=0.0, unique2=0.0, synergy=1.0)
 
@@ -96,7 +97,7 @@ def test_plot_joint_table_rejects_bad_inputs(p, kwargs, match):
 # --------------------------------------------------------------------------- #
 def test_pid_morph_explorer_draws_and_redraws():
     from mmlab.widgets import pid_morph_explorer
-    from mmlab.quantify.pid import pid
+    from mmlab.quantify import exact_pid
 
     explorer = pid_morph_explorer(start="xor", end="redundant", t=0.0)
     state = explorer.explorer_state
@@ -106,7 +107,7 @@ def test_pid_morph_explorer_draws_and_redraws():
     assert state["result"].redundancy == pytest.approx(1.0, abs=1e-6)
     explorer.controls["end"].value = "and"
     np.testing.assert_allclose(state["table"], and_())
-    assert state["result"].synergy == pytest.approx(pid(and_()).synergy, abs=1e-9)
+    assert state["result"].synergy == pytest.approx(exact_pid(and_()).synergy, abs=1e-9)
     assert set(explorer.controls) == {"start", "end", "t"}
 
 
@@ -124,15 +125,15 @@ def test_pid_morph_explorer_rejects_bad_arguments(kwargs, match):
 
 
 def test_atom_names_match_the_pid_result_fields():
-    from mmlab.quantify.pid import PIDResult
+    from mmlab.quantify import PIDResult
 
-    assert set(ATOM_NAMES) <= set(PIDResult.__dataclass_fields__)
+    assert set(ATOMS) <= set(PIDResult.__dataclass_fields__)
 
 
 def test_plot_atoms_accepts_estimates_and_draws_the_exact_atoms():
-    from mmlab.quantify.estimators import PIDEstimate
+    from mmlab.quantify import PIDResult
 
-    estimate = PIDEstimate(redundancy=0.05, unique1=0.02, unique2=0.01, synergy=0.9, method="cluster")
+    estimate = PIDResult(redundancy=0.05, unique1=0.02, unique2=0.01, synergy=0.9, total=0.98, method="cluster")
     ax = plot_atoms({"xor": estimate, "copy": [0.0, 1.0, 0.0, 0.0]}, truth={"xor": [0, 0, 0, 1]},
                     xlabel="data set", show_total=False, annotate=False)
     assert ax.get_xlabel() == "data set"

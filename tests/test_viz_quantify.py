@@ -10,8 +10,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
-from mmlab.quantify.contributions import classify_interactions  # noqa: E402
-from mmlab.quantify.emap import EMAPComparison  # noqa: E402
+from mmlab.quantify import classify_interactions  # noqa: E402
+from mmlab.quantify import EMAPComparison  # noqa: E402
 from mmlab.viz import plot_contributions, plot_emap, plot_model_selection, plot_strengths  # noqa: E402
 
 

@@ -39,7 +39,7 @@ def test_moving_sliders_redraws_and_rss_reaches_least_squares(make_reviews):
 
 
 def test_explorer_keeps_the_vertical_axis_fixed(monkeypatch, make_reviews):
-    import mmlab.widgets as mw
+    import mmlab.widgets._representation as mw
 
     axes = []
     original = mw.plot_interaction

@@ -1,4 +1,4 @@
-"""A multimodal network = per-modality encoders + a fusion operator + a head; the fusion registry."""
+"""The whole model: unimodal encoders, a fusion operator, and a head."""
 
 from __future__ import annotations
 
@@ -9,62 +9,11 @@ import torch
 from torch import nn
 
 from mmlab._validation import check_choice, check_modalities, check_positive_int
-from mmlab.fusion._additive import AdditiveFusion, ConcatFusion, MLPFusion, _mlp
 from mmlab.fusion._base import _check_in_dims
-from mmlab.fusion._gated import GatedFusion, ModalityShiftFusion
-from mmlab.fusion._mixture import MixtureOfFusions
-from mmlab.fusion._multiplicative import BilinearFusion, MultiplicativeFusion
-from mmlab.fusion._tensor import LowRankFusion, PolynomialFusion, TensorFusion
+from mmlab.fusion._nonlinear import _mlp
+from mmlab.fusion._registry import make_fusion
 
-__all__ = ["FUSIONS", "MultimodalClassifier", "make_fusion"]
-
-#: Fusion operators by name, as :func:`make_fusion` and :class:`MixtureOfFusions` know them.
-FUSIONS: dict[str, type[nn.Module]] = {
-    "additive": AdditiveFusion,
-    "concat": ConcatFusion,
-    "mlp": MLPFusion,
-    "multiplicative": MultiplicativeFusion,
-    "bilinear": BilinearFusion,
-    "tensor": TensorFusion,
-    "low_rank": LowRankFusion,
-    "polynomial": PolynomialFusion,
-    "gated": GatedFusion,
-    "shift": ModalityShiftFusion,
-    "mixture": MixtureOfFusions,
-}
-
-
-def make_fusion(name: str, in_dims: Sequence[int], out_dim: int | None, **kwargs: Any) -> nn.Module:
-    """Build a fusion operator by name.
-
-    Parameters
-    ----------
-    name : str
-        A key of :data:`FUSIONS`: ``"additive"``, ``"concat"``, ``"mlp"``,
-        ``"multiplicative"``, ``"bilinear"``, ``"tensor"``, ``"low_rank"``,
-        ``"polynomial"``, ``"gated"``, ``"shift"``, ``"mixture"``.
-    in_dims : sequence of int
-        Feature size of each modality.
-    out_dim : int or None
-        Output size; ``None`` only for ``"concat"`` (plain concatenation) and
-        ``"shift"`` (the shifted primary vector).
-    **kwargs
-        Options of that operator (``rank=``, ``order=``, ``operators=`` ...).
-
-    Returns
-    -------
-    torch.nn.Module
-
-    Examples
-    --------
-    >>> from mmlab.fusion import make_fusion
-    >>> make_fusion("low_rank", [8, 8, 8], 4, rank=2).rank
-    2
-    """
-    name = check_choice(name, "name", list(FUSIONS))
-    if out_dim is None and name not in ("concat", "shift"):
-        raise ValueError(f"out_dim may be None only for 'concat' and 'shift'; {name!r} needs an int.")
-    return FUSIONS[name](in_dims, out_dim, **kwargs)
+__all__ = ["MultimodalClassifier"]
 
 
 class MultimodalClassifier(nn.Module):

@@ -9,6 +9,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from mmlab.fusion._base import Fusion
+from mmlab.fusion._registry import make_fusion, register_fusion
 
 __all__ = ["MixtureOfFusions"]
 
@@ -65,8 +66,6 @@ class MixtureOfFusions(Fusion):
     def __init__(self, in_dims: Sequence[int], out_dim: int,
                  operators: Sequence[str | Fusion] = ("additive", "multiplicative", "tensor"),
                  *, normalize: bool = True) -> None:
-        from mmlab.fusion._classifier import make_fusion
-
         super().__init__(in_dims, out_dim)
         if isinstance(operators, (str, bytes, nn.Module)) or not isinstance(operators, Sequence) or not operators:
             raise TypeError("operators must be a non-empty list of fusion names or Fusion modules, e.g. "
@@ -111,3 +110,6 @@ class MixtureOfFusions(Fusion):
 
     def extra_repr(self) -> str:
         return f"{super().extra_repr()}, operators={list(self.names)}"
+
+
+register_fusion("mixture", MixtureOfFusions)

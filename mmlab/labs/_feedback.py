@@ -7,7 +7,7 @@ cause) and whose traceback is cut at the check cell, so a student reads a
 sentence instead of a stack of mmlab internals. On success a check prints what
 it verified.
 
-Topic modules (``mmlab.labs.regression``, ``mmlab.labs.fusion``, ...) build
+Topic modules (``mmlab.labs``, ``mmlab.labs``, ...) build
 their ``check_*`` functions from the small expectations below.
 """
 
@@ -23,18 +23,9 @@ from typing import Any
 
 import numpy as np
 
+from mmlab.exceptions import CheckFailed
+
 __all__ = ["CheckFailed", "CheckRun", "expect_close", "expect_shape", "expect_true", "run_student"]
-
-
-class CheckFailed(Exception):
-    """A lab check found a problem; the message says what, by how much, and a hint."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:  # the message alone, no repr noise
-        return self.message
 
 
 def _hide_internal_traceback(exc: CheckFailed) -> CheckFailed:

@@ -1,7 +1,7 @@
 """Validation shared by the model-probing tools (EMAP, mixed gradients, contributions).
 
-Each of :mod:`mmlab.quantify.emap`, :mod:`mmlab.quantify.gradients` and
-:mod:`mmlab.quantify.contributions` calls a trained model on (possibly
+Each of :mod:`mmlab.quantify`, :mod:`mmlab.quantify` and
+:mod:`mmlab.quantify` calls a trained model on (possibly
 recombined) inputs and reads its logits; the checks of those inputs and
 outputs live here once, so that the three give the same messages.
 """

@@ -1,4 +1,4 @@
-"""Tests of mmlab.data.av_digits (the shipped AV-Digits data set) and of its card and build script.
+"""Tests of mmlab.data (the shipped AV-Digits data set) and of its card and build script.
 
 Regeneration itself needs espeak-ng and is not run here; the script's cheap,
 pure-NumPy steps (split, image corruption, text features) are imported and
@@ -19,11 +19,11 @@ import pytest
 import torch
 
 from mmlab.data._shipped import card_checksums, sha256_of, shipped_path
-from mmlab.data.av_digits import (
-    AUDIO_SHAPE,
-    IMAGE_SHAPE,
-    MODALITIES,
-    SPLITS,
+from mmlab.data import (
+    AV_DIGITS_AUDIO_SHAPE,
+    AV_DIGITS_IMAGE_SHAPE,
+    AV_DIGITS_MODALITIES,
+    AV_DIGITS_SPLITS,
     MultimodalSplit,
     av_digits_card,
     load_av_digits,
@@ -60,14 +60,14 @@ def sk_digits():
 # --------------------------------------------------------------------------- #
 # shapes, dtypes, ranges
 # --------------------------------------------------------------------------- #
-@pytest.mark.parametrize("split", SPLITS)
+@pytest.mark.parametrize("split", AV_DIGITS_SPLITS)
 def test_shapes_and_dtypes(split):
     data = load_av_digits(split)
     assert isinstance(data, MultimodalSplit)
-    assert data.names == MODALITIES and data.split == split
+    assert data.names == AV_DIGITS_MODALITIES and data.split == split
     n = SIZES[split]
     assert len(data) == data.n == n
-    assert data.dims == tuple(DIMS[m] for m in MODALITIES)
+    assert data.dims == tuple(DIMS[m] for m in AV_DIGITS_MODALITIES)
     for x, name in zip(data.modalities, data.names):
         assert isinstance(x, torch.Tensor) and x.dtype == torch.float32 and x.shape == (n, DIMS[name])
         assert torch.isfinite(x).all()
@@ -76,10 +76,10 @@ def test_shapes_and_dtypes(split):
     assert data.index.dtype == np.int64 and data.index.shape == (n,)
     for key, value in data.meta.items():
         assert len(value) == n, key
-    assert DIMS["image"] == int(np.prod(IMAGE_SHAPE)) and DIMS["audio"] == int(np.prod(AUDIO_SHAPE))
+    assert DIMS["image"] == int(np.prod(AV_DIGITS_IMAGE_SHAPE)) and DIMS["audio"] == int(np.prod(AV_DIGITS_AUDIO_SHAPE))
 
 
-@pytest.mark.parametrize("split", SPLITS)
+@pytest.mark.parametrize("split", AV_DIGITS_SPLITS)
 def test_value_ranges(split):
     data = load_av_digits(split, as_tensors=False)
     image, audio, text = data.modalities
@@ -110,15 +110,15 @@ def test_device_argument_places_tensors():
 # splits
 # --------------------------------------------------------------------------- #
 def test_splits_are_disjoint_and_cover_everything():
-    parts = {s: load_av_digits(s, modalities=("text",)).index for s in SPLITS}
+    parts = {s: load_av_digits(s, modalities=("text",)).index for s in AV_DIGITS_SPLITS}
     joined = np.concatenate(list(parts.values()))
     assert joined.size == N_TOTAL
     assert np.array_equal(np.sort(joined), np.arange(N_TOTAL))
-    for s in SPLITS:
+    for s in AV_DIGITS_SPLITS:
         assert np.all(np.diff(parts[s]) > 0), f"{s} indices are not sorted and unique"
 
 
-@pytest.mark.parametrize("split", SPLITS)
+@pytest.mark.parametrize("split", AV_DIGITS_SPLITS)
 def test_class_balance(split):
     counts = np.bincount(load_av_digits(split, modalities=("image",)).y.numpy(), minlength=10)
     # stratified: every class holds its rounded share; the digits themselves have 174-183 per class
@@ -130,7 +130,7 @@ def test_split_matches_the_script(script, shipped):
     assert int(shipped["split_seed"]) == script.SPLIT_SEED
     assert int(shipped["seed"]) == script.SEED
     expected = script.split_indices(shipped["y"], script.SPLIT_SEED)
-    for s in SPLITS:
+    for s in AV_DIGITS_SPLITS:
         assert np.array_equal(expected[s], shipped[f"{s}_idx"])
         assert np.array_equal(expected[s], load_av_digits(s, modalities=("text",)).index)
 
@@ -138,7 +138,7 @@ def test_split_matches_the_script(script, shipped):
 # --------------------------------------------------------------------------- #
 # labels and provenance
 # --------------------------------------------------------------------------- #
-@pytest.mark.parametrize("split", SPLITS)
+@pytest.mark.parametrize("split", AV_DIGITS_SPLITS)
 def test_labels_and_clean_images_are_sklearns_digits(split, sk_digits):
     data = load_av_digits(split, as_tensors=False)
     assert np.array_equal(data.y, sk_digits.target[data.index])
@@ -154,7 +154,7 @@ def test_images_are_the_scripts_corruption_of_the_digits(script, shipped, sk_dig
     assert 0.4 < occluded.mean() < 0.6          # probability 0.5 over 1,797 images (sd 0.012)
 
 
-@pytest.mark.parametrize("split", SPLITS)
+@pytest.mark.parametrize("split", AV_DIGITS_SPLITS)
 def test_words_agree_with_labels(split, script):
     data = load_av_digits(split, as_tensors=False)
     y, kind, said, words = data.y, data.meta["text_kind"], data.meta["text_said"], data.meta["word"]
@@ -206,7 +206,7 @@ def test_text_noise_rates_match_the_script(script, shipped):
 
 def test_audio_shape_and_constants_match_the_script(script, shipped):
     frames = 1 + int(round(script.CLIP_SECONDS * script.SAMPLE_RATE)) // script.HOP_LENGTH
-    assert tuple(shipped["audio_shape"]) == (script.N_MELS, frames) == AUDIO_SHAPE
+    assert tuple(shipped["audio_shape"]) == (script.N_MELS, frames) == AV_DIGITS_AUDIO_SHAPE
     assert tuple(shipped["audio_db_range"]) == script.DB_RANGE
     assert tuple(shipped["classes"]) == script.CLASS_NAMES
     voices = {str(v) for v in shipped["audio_voice"]}
@@ -327,9 +327,9 @@ def _card_baselines() -> dict[str, tuple[float, float, float]]:
 def test_card_lists_every_baseline():
     found = _card_baselines()
     assert set(found) == {"image", "audio", "text", "image+audio", "image+text", "audio+text", "image+audio+text"}
-    best_single = max(found[m][2] for m in MODALITIES)
+    best_single = max(found[m][2] for m in AV_DIGITS_MODALITIES)
     assert found["image+audio+text"][2] > best_single + 10     # fusion pays by more than 10 points
-    assert all(found[m][2] < 85 for m in MODALITIES)            # each modality alone is clearly imperfect
+    assert all(found[m][2] < 85 for m in AV_DIGITS_MODALITIES)            # each modality alone is clearly imperfect
 
 
 @pytest.mark.slow
@@ -341,7 +341,7 @@ def test_card_baselines_reproduce(features):
 
     c, val, test = _card_baselines()[features]
     names = tuple(features.split("+"))
-    tr, va, te = (load_av_digits(s, modalities=names, as_tensors=False) for s in SPLITS)
+    tr, va, te = (load_av_digits(s, modalities=names, as_tensors=False) for s in AV_DIGITS_SPLITS)
     x = {s.split: np.hstack(s.modalities) for s in (tr, va, te)}
     model = make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=10000)).fit(x["train"], tr.y)
     # the card rounds to 0.1 %; allow one sample of solver-dependent difference (1/359, 1/360 = 0.28 %)

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
-from mmlab.data.book_reviews import (
-    COLUMNS,
-    DESIGN,
+from mmlab.data import (
+    BOOK_REVIEWS_COLUMNS,
+    BOOK_REVIEWS_DESIGN,
     PUBLISHED_ADDITIVE,
     PUBLISHED_INTERACTION,
-    SEED,
+    BOOK_REVIEWS_SEED,
     BookReviewDesign,
     book_reviews_card,
     calibrate_design,
@@ -47,12 +47,12 @@ def _assert_matches_slides(fit, published):
 def test_load_shape_columns_and_types():
     data = load_book_reviews()
     assert data.shape == (300, 4)
-    assert tuple(data.columns) == COLUMNS
+    assert tuple(data.columns) == BOOK_REVIEWS_COLUMNS
     assert data.dtypes.to_dict() == {"review_id": np.int64, "critic": np.int64,
                                      "smiling": np.float64, "score": np.float64}
     assert data["review_id"].tolist() == list(range(1, 301))
     assert set(data["critic"]) == {0, 1}
-    assert (data["critic"] == 0).sum() == DESIGN.n_non_critics
+    assert (data["critic"] == 0).sum() == BOOK_REVIEWS_DESIGN.n_non_critics
 
 
 def test_load_values_are_plausible():
@@ -78,9 +78,9 @@ def test_shipped_file_w3_ci_excludes_zero():
 def test_card_states_simulation_seed_licence_columns_and_checksum():
     card = book_reviews_card()
     assert "simulated" in card.lower() and "not the data of the original study" in card
-    assert f"seed {SEED}" in card and "make_book_reviews.py" in card
+    assert f"seed {BOOK_REVIEWS_SEED}" in card and "make_book_reviews.py" in card
     assert "CC0" in card
-    for column in COLUMNS:
+    for column in BOOK_REVIEWS_COLUMNS:
         assert f"`{column}`" in card
     match = re.search(r"^- sha256 `book_reviews\.csv`: `([0-9a-f]{64})`$", card, re.MULTILINE)
     assert match is not None
@@ -137,10 +137,10 @@ def test_every_seed_matches_the_design_moments_exactly(seed):
     data = simulate_book_reviews(seed)
     _, interaction = _fits(data)
     # exact up to floating point (rtol 1e-9): the residual is orthogonal to the design by construction
-    np.testing.assert_allclose(interaction.params.to_numpy(), DESIGN.weights, rtol=1e-9)
-    assert np.sqrt(interaction.scale) == pytest.approx(DESIGN.sigma, rel=1e-9)
-    for level, n_g, mean, sd in zip((0, 1), (DESIGN.n_non_critics, DESIGN.n_critics),
-                                    DESIGN.smiling_mean, DESIGN.smiling_sd):
+    np.testing.assert_allclose(interaction.params.to_numpy(), BOOK_REVIEWS_DESIGN.weights, rtol=1e-9)
+    assert np.sqrt(interaction.scale) == pytest.approx(BOOK_REVIEWS_DESIGN.sigma, rel=1e-9)
+    for level, n_g, mean, sd in zip((0, 1), (BOOK_REVIEWS_DESIGN.n_non_critics, BOOK_REVIEWS_DESIGN.n_critics),
+                                    BOOK_REVIEWS_DESIGN.smiling_mean, BOOK_REVIEWS_DESIGN.smiling_sd):
         group = data.loc[data["critic"] == level, "smiling"]
         assert len(group) == n_g
         assert group.mean() == pytest.approx(mean, rel=1e-12)
@@ -151,7 +151,7 @@ def test_every_seed_matches_the_design_moments_exactly(seed):
 
 def test_design_tables_agree_with_statsmodels_on_a_sample():
     """The closed form in design_tables against an independent statsmodels fit of a simulated sample."""
-    tables = design_tables(DESIGN)
+    tables = design_tables(BOOK_REVIEWS_DESIGN)
     for fit, name in zip(_fits(simulate_book_reviews(3)), ("additive", "interaction")):
         ci = fit.conf_int()
         np.testing.assert_allclose(tables[name]["estimate"], fit.params, rtol=1e-9)
@@ -167,18 +167,18 @@ def test_same_seed_same_sample_and_generator_accepted():
 
 def test_calibration_reproduces_the_shipped_design():
     design = calibrate_design()
-    assert (design.n_non_critics, design.n_critics) == (DESIGN.n_non_critics, DESIGN.n_critics)
-    np.testing.assert_allclose(design.smiling_mean, DESIGN.smiling_mean, atol=1e-4)
-    np.testing.assert_allclose(design.smiling_sd, DESIGN.smiling_sd, atol=1e-4)
-    assert design.sigma == pytest.approx(DESIGN.sigma, abs=1e-4)
-    assert design.weights == DESIGN.weights
+    assert (design.n_non_critics, design.n_critics) == (BOOK_REVIEWS_DESIGN.n_non_critics, BOOK_REVIEWS_DESIGN.n_critics)
+    np.testing.assert_allclose(design.smiling_mean, BOOK_REVIEWS_DESIGN.smiling_mean, atol=1e-4)
+    np.testing.assert_allclose(design.smiling_sd, BOOK_REVIEWS_DESIGN.smiling_sd, atol=1e-4)
+    assert design.sigma == pytest.approx(BOOK_REVIEWS_DESIGN.sigma, abs=1e-4)
+    assert design.weights == BOOK_REVIEWS_DESIGN.weights
 
 
 def test_additive_slope_is_the_weighted_average_of_group_slopes():
     """Consistency of the two slide tables: w1_add = sum_g S_g b_g / sum_g S_g, S_g = n_g Var_g(x_A)."""
-    s = np.array([DESIGN.n_non_critics * DESIGN.smiling_sd[0] ** 2, DESIGN.n_critics * DESIGN.smiling_sd[1] ** 2])
-    slopes = np.array([DESIGN.weights[1], DESIGN.weights[1] + DESIGN.weights[3]])
-    assert design_tables(DESIGN)["additive"].loc["smiling", "estimate"] == pytest.approx(s @ slopes / s.sum())
+    s = np.array([BOOK_REVIEWS_DESIGN.n_non_critics * BOOK_REVIEWS_DESIGN.smiling_sd[0] ** 2, BOOK_REVIEWS_DESIGN.n_critics * BOOK_REVIEWS_DESIGN.smiling_sd[1] ** 2])
+    slopes = np.array([BOOK_REVIEWS_DESIGN.weights[1], BOOK_REVIEWS_DESIGN.weights[1] + BOOK_REVIEWS_DESIGN.weights[3]])
+    assert design_tables(BOOK_REVIEWS_DESIGN)["additive"].loc["smiling", "estimate"] == pytest.approx(s @ slopes / s.sum())
 
 
 # --------------------------------------------------------------------------- #

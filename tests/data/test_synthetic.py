@@ -1,4 +1,4 @@
-"""Tests of mmlab.data.synthetic: planted rules, exact ground truth, helpers, validation."""
+"""Tests of mmlab.data: planted rules, exact ground truth, helpers, validation."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from mmlab.data.synthetic import (
+from mmlab.data import (
     INTERACTIONS,
     SyntheticMultimodal,
     corrupt_modality,
@@ -203,7 +203,7 @@ def test_standardised_features_and_noise_scale():
 ])
 def test_planted_atoms_agree_with_dit(interaction, atoms):
     """truth.atoms against an independent exact PID (dit's BROJA, exponential-cone method) of truth.joint."""
-    from mmlab.quantify.dit_reference import dit_pid
+    from mmlab.quantify import dit_pid
 
     t = make_interaction(10, interaction, random_state=0).truth
     got = dict(zip(("redundancy", "unique1", "unique2", "synergy"), dit_pid(t.joint)))

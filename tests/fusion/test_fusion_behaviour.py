@@ -1,6 +1,6 @@
 """The behavioural claims the fusion lectures make, checked on five seeds at small scale.
 
-Each test trains small models on data from :mod:`mmlab.data.synthetic` with a
+Each test trains small models on data from :mod:`mmlab.data` with a
 local full-batch Adam loop (no dependence on mmlab.train) and checks the claim
 with a margin that held on every seed we measured; the figures are printed
 (``pytest -s``). Models are initialised inside ``torch.random.fork_rng`` so the
@@ -14,7 +14,7 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from mmlab.data.synthetic import corrupt_modality, make_cue_flip, make_interaction, make_polynomial
+from mmlab.data import corrupt_modality, make_cue_flip, make_interaction, make_polynomial
 from mmlab.fusion import MultimodalClassifier, n_params
 
 pytestmark = pytest.mark.slow

@@ -18,20 +18,20 @@ from types import ModuleType
 
 import pytest
 
-from mmlab.labs.fusion import (
+from mmlab.labs import (
     check_interaction_contrast,
     check_low_rank_fusion,
     check_tensor_fusion_features,
     check_tensor_fusion_n_params,
 )
-from mmlab.labs.interactions import (
+from mmlab.labs import (
     check_dominant_atom,
     check_emap_projection,
     check_mutual_information,
     check_pick_model,
     check_shared_noisy_copy,
 )
-from mmlab.labs.regression import check_decide_h2, check_fit_additive, check_fit_interaction, check_simple_slope
+from mmlab.labs import check_decide_h2, check_fit_additive, check_fit_interaction, check_simple_slope
 
 MUTANT_DIR = Path(__file__).parent / "mutants"
 

@@ -3,7 +3,7 @@
 import pytest
 
 from mmlab.labs import CheckFailed
-from mmlab.labs.fusion import (
+from mmlab.labs import (
     check_interaction_contrast,
     check_low_rank_fusion,
     check_tensor_fusion_features,

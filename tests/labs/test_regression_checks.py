@@ -3,12 +3,12 @@
 import pytest
 
 from mmlab.labs import CheckFailed
-from mmlab.labs.regression import check_fit_interaction, check_simple_slope
+from mmlab.labs import check_fit_interaction, check_simple_slope
 
 
 def test_simple_slope_message_hides_the_interval(mutants):
     """The CI feedback must not print the reference interval (it would give the answer away)."""
-    from mmlab.labs.regression import _reference
+    from mmlab.labs._regression import _reference
     from mmlab.regression import simple_slopes
 
     ref = simple_slopes(_reference(0, "interaction")).loc[1]
@@ -21,7 +21,7 @@ def test_simple_slope_message_hides_the_interval(mutants):
 
 
 def test_fit_checks_do_not_reveal_the_coefficients(mutants):
-    from mmlab.labs.regression import _reference
+    from mmlab.labs._regression import _reference
 
     fn, _ = mutants["regression_fit_interaction"].MUTANTS["rescaled_smiling"]
     with pytest.raises(CheckFailed) as info:

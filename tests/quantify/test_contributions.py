@@ -1,4 +1,4 @@
-"""Tests of mmlab.quantify.contributions: closed forms for additive models, geometry, the three kinds, claims."""
+"""Tests of mmlab.quantify: closed forms for additive models, geometry, the three kinds, claims."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import torch
 from scipy.spatial.distance import cosine as scipy_cosine_distance
 
-from mmlab.quantify.contributions import (
+from mmlab.quantify import (
     INTERACTION_KINDS,
     ContributionGeometry,
     InteractionKinds,
@@ -174,11 +174,11 @@ RULES = {"only x_A matters": "uniqueness_0", "label from either": {"uniqueness_0
 
 @functools.lru_cache(maxsize=None)
 def _contributions(name: str, seed: int):
-    from mmlab.data.synthetic import make_interaction
-    from mmlab.fusion_experiments import train_fusion
+    from mmlab.data import make_interaction
+    from mmlab.fusion.experiments import train_fusion
 
     train, test = make_interaction(QUICK["n"], RULES[name], random_state=seed).split((0.7, 0.3), random_state=seed)
-    net = train_fusion(train, test, "mlp", epochs=QUICK["epochs"], seed=seed).model.eval()
+    net = train_fusion(train, test, "mlp", epochs=QUICK["epochs"], random_state=seed).model.eval()
     dev = next(net.parameters()).device
     c = modality_contributions(net, [torch.as_tensor(x, device=dev) for x in test.modalities]).cpu()
     names = test.truth.factor_names

@@ -1,4 +1,4 @@
-"""Tests of mmlab.quantify.distributions: the canonical PID tables and the table builders.
+"""Tests of mmlab.quantify: the canonical PID tables and the table builders.
 
 Mutual informations are computed here from scipy's entropy (an implementation
 independent of mmlab.quantify.pid) and compared with closed forms worked out in
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from scipy.stats import entropy
 
-from mmlab.quantify.distributions import (
+from mmlab.quantify import (
     CANONICAL,
     and_,
     canonical,
@@ -145,7 +145,7 @@ def test_canonical_mapping_is_read_only():
 
 @pytest.mark.parametrize("name", sorted(ATOMS))
 def test_documented_atoms_agree_with_dit_cone(name):
-    from mmlab.quantify.dit_reference import dit_pid
+    from mmlab.quantify import dit_pid
 
     got = dit_pid(ALL_TABLES[name]())
     # 1e-6 bits: the cone solver's tolerance on these tiny tables is far below this

@@ -1,4 +1,4 @@
-"""Tests of mmlab.quantify.emap: closed forms, brute force, bad inputs, and the notebook's claims on 5 seeds."""
+"""Tests of mmlab.quantify: closed forms, brute force, bad inputs, and the notebook's claims on 5 seeds."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import torch
 from sklearn.metrics import accuracy_score
 
-from mmlab.quantify.emap import EMAPComparison, emap, emap_accuracy
+from mmlab.quantify import EMAPComparison, emap, emap_accuracy
 
 
 def _brute_force(f, a, b):
@@ -142,11 +142,11 @@ TASKS = {"additive task": ("uniqueness_0", "uniqueness_1"), "synergy task": "syn
 
 @functools.lru_cache(maxsize=None)
 def _trained(task: str, fusion: str, seed: int):
-    from mmlab.data.synthetic import make_interaction
-    from mmlab.fusion_experiments import train_fusion
+    from mmlab.data import make_interaction
+    from mmlab.fusion.experiments import train_fusion
 
     train, test = make_interaction(QUICK["n"], TASKS[task], random_state=seed).split((0.7, 0.3), random_state=seed)
-    model = train_fusion(train, test, fusion, epochs=QUICK["epochs"], seed=seed).model.eval()
+    model = train_fusion(train, test, fusion, epochs=QUICK["epochs"], random_state=seed).model.eval()
     dev = next(model.parameters()).device
     xs = [torch.as_tensor(x, device=dev) for x in test.modalities]
     return model, xs, torch.as_tensor(test.y, device=dev)

@@ -1,4 +1,4 @@
-"""Tests of mmlab.quantify.estimators: clustering and batch PID estimators, Sinkhorn, model selection."""
+"""Tests of mmlab.quantify: clustering and batch PID estimators, Sinkhorn, model selection."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import pytest
 import torch
 from sklearn.metrics import adjusted_rand_score
 
-from mmlab.data.synthetic import make_interaction
-from mmlab.quantify.distributions import from_samples
-from mmlab.quantify.estimators import (
+from mmlab.data import make_interaction
+from mmlab.quantify import from_samples
+from mmlab.quantify import (
     ATOMS,
     ESTIMATORS,
-    PIDEstimate,
+    PIDResult,
     batch_pid,
     cluster_pid,
     dataset_pid,
@@ -24,7 +24,7 @@ from mmlab.quantify.estimators import (
     rank_by_interactions,
     sinkhorn_project,
 )
-from mmlab.quantify.pid import pid
+from mmlab.quantify import exact_pid
 
 #: The quick sizes of lectures/6_quantification/02_pid_estimators_model_selection.ipynb.
 QUICK = {"n": 1500, "n_clusters": 16, "few_clusters": 4, "epochs": 20, "batch_epochs": 3, "discriminator_epochs": 20}
@@ -35,7 +35,7 @@ RULES = {"redundancy": "redundancy", "uniqueness": "uniqueness_0", "synergy": "s
 # the result type
 # --------------------------------------------------------------------------- #
 def test_pid_estimate_total_dominant_and_views():
-    est = PIDEstimate(0.1, 0.5, 0.0, 0.3, method="cluster")
+    est = PIDResult(0.1, 0.5, 0.0, 0.3, 0.9, method="cluster")
     assert est.total == pytest.approx(0.9)
     assert est.dominant == "unique1"
     np.testing.assert_allclose(est.as_array(), [0.1, 0.5, 0.0, 0.3])
@@ -65,7 +65,7 @@ def test_cluster_pid_on_given_codes_is_the_exact_pid_of_the_empirical_table(seed
     d = make_interaction(800, "synergy", random_state=seed)
     c1, c2 = d.codes()
     est = cluster_pid(c1, c2, d.y)  # 1-D integer codes are used as they are
-    exact = pid(d.empirical_joint())
+    exact = exact_pid(d.empirical_joint())
     np.testing.assert_allclose(est.as_array(), [exact.redundancy, exact.unique1, exact.unique2, exact.synergy],
                                atol=1e-7)
     assert est.method == "cluster" and est.info["sizes"] == (2, 2, 2)
@@ -74,7 +74,7 @@ def test_cluster_pid_on_given_codes_is_the_exact_pid_of_the_empirical_table(seed
 def test_cluster_pid_equals_discretize_then_exact_pid():
     d = make_interaction(600, "redundancy", random_state=3)
     codes = [discretize(x, 8, random_state=5) for x in d.modalities]
-    exact = pid(from_samples(*codes, d.y))
+    exact = exact_pid(from_samples(*codes, d.y))
     est = cluster_pid(*d.modalities, d.y, n_clusters=8, random_state=5)
     np.testing.assert_allclose(est.as_array(), [exact.redundancy, exact.unique1, exact.unique2, exact.synergy],
                                atol=1e-7)
@@ -141,7 +141,7 @@ def test_sinkhorn_meets_both_marginals(seed, scale):
 
 
 def test_sinkhorn_exp_and_log_domain_paths_agree(monkeypatch):
-    import mmlab.quantify.estimators._sinkhorn as sinkhorn
+    import mmlab.quantify.pid._sinkhorn as sinkhorn
 
     rng = np.random.default_rng(0)
     logits = torch.as_tensor(rng.normal(size=(6, 4, 2)))
@@ -242,8 +242,8 @@ def test_interaction_distance_and_ranking_by_hand():
     assert interaction_distance([0.5, 0, 0, 1.5], [0, 0, 0, 2.0], normalize=False) == pytest.approx(1.0)
     assert interaction_distance([0, 0, 0, 0], [1.0, 0, 0, 0]) == pytest.approx(1.0)  # a zero profile
     assert interaction_distance([-0.1, 1.0, 0, 0], [0, 1.0, 0, 0]) == pytest.approx(0.0)  # clipped at 0
-    ranked = rank_by_interactions(PIDEstimate(0, 0, 0, 1.0, "cluster"),
-                                  {"late": [0.3, 0, 0, 0.2], "tensor": PIDEstimate(0, 0, 0, 0.9, "cluster")})
+    ranked = rank_by_interactions(PIDResult(0, 0, 0, 1.0, 1.0, "cluster"),
+                                  {"late": [0.3, 0, 0, 0.2], "tensor": PIDResult(0, 0, 0, 0.9, 0.9, "cluster")})
     assert ranked == [("tensor", 0.0), ("late", pytest.approx(1.2))]
 
 
@@ -326,13 +326,13 @@ def test_claim_batch_estimator_ranks_the_planted_interaction_first(name, seed):
 @pytest.mark.slow
 @pytest.mark.parametrize("rule", ["uniqueness_0", "synergy", ("redundancy", "synergy")])
 def test_claim_closest_interaction_profile_is_among_the_best_models(rule, seed):
-    from mmlab.fusion_experiments import train_fusion
+    from mmlab.fusion.experiments import train_fusion
 
     train, test = make_interaction(QUICK["n"], rule, random_state=seed).split((0.7, 0.3), random_state=seed)
     on_data = dataset_pid(*test.modalities, test.y, n_clusters=QUICK["n_clusters"], random_state=seed)
     accuracy, profiles = {}, {}
     for fusion in ("additive", "multiplicative", "mlp"):
-        fitted = train_fusion(train, test, fusion, epochs=QUICK["epochs"], seed=seed)
+        fitted = train_fusion(train, test, fusion, epochs=QUICK["epochs"], random_state=seed)
         dev = next(fitted.model.parameters()).device
         x_test = [torch.as_tensor(x, device=dev) for x in test.modalities]
         accuracy[fusion] = fitted.score

@@ -1,4 +1,4 @@
-"""Tests of mmlab.quantify.gradients: closed forms, finite differences, both methods, and the notebook's claims."""
+"""Tests of mmlab.quantify: closed forms, finite differences, both methods, and the notebook's claims."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import torch
 from torch import nn
 
-from mmlab.quantify.gradients import interaction_strength, mixed_gradients
+from mmlab.quantify import interaction_strength, mixed_gradients
 
 METHODS = ("autograd", "vmap")
 
@@ -160,11 +160,11 @@ TASKS = {"additive task": ("uniqueness_0", "uniqueness_1"), "synergy task": "syn
 
 @functools.lru_cache(maxsize=None)
 def _strength(task: str, fusion: str, seed: int) -> np.ndarray:
-    from mmlab.data.synthetic import make_interaction
-    from mmlab.fusion_experiments import train_fusion
+    from mmlab.data import make_interaction
+    from mmlab.fusion.experiments import train_fusion
 
     train, test = make_interaction(QUICK["n"], TASKS[task], random_state=seed).split((0.7, 0.3), random_state=seed)
-    model = train_fusion(train, test, fusion, epochs=QUICK["epochs"], seed=seed).model.eval()
+    model = train_fusion(train, test, fusion, epochs=QUICK["epochs"], random_state=seed).model.eval()
     dev = next(model.parameters()).device
     return interaction_strength(model, *[torch.as_tensor(x, device=dev) for x in test.modalities]).cpu().numpy()
 

@@ -4,7 +4,7 @@ import statsmodels.formula.api as smf
 from scipy import stats
 from statsmodels.stats.anova import anova_lm
 
-from mmlab.data.book_reviews import load_book_reviews
+from mmlab.data import load_book_reviews
 
 _DATA = load_book_reviews()
 _GLOBAL = (smf.ols("score ~ smiling + critic", _DATA).fit(), smf.ols("score ~ smiling * critic", _DATA).fit())

@@ -6,7 +6,7 @@ must fail on the function with a message containing ``fragment``.
 
 import statsmodels.formula.api as smf
 
-from mmlab.data.book_reviews import load_book_reviews
+from mmlab.data import load_book_reviews
 
 _GLOBAL_REVIEWS = load_book_reviews()
 

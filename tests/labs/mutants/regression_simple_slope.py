@@ -4,7 +4,7 @@ import numpy as np
 import statsmodels.formula.api as smf
 from scipy import stats
 
-from mmlab.data.book_reviews import load_book_reviews
+from mmlab.data import load_book_reviews
 
 _GLOBAL_FIT = smf.ols("score ~ smiling * critic", data=load_book_reviews()).fit()
 
