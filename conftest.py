@@ -2,7 +2,14 @@
 the notebooks under lectures/ and labs/, which nbval collects).
 
 - A run that collects no test fails (exit status 1) instead of pytest's 5: a
-  test command that silently tests nothing must not look green.
+  test command that silently tests nothing must not look green (also under xdist).
+- Every nbval item (one per notebook cell) carries the ``notebook`` marker, so
+  ``-m "not notebook"`` (``make test-fast``) skips the notebooks.
+- Timeouts (pytest-timeout): pyproject's ``timeout`` for unit tests and doctests,
+  ``SLOW_TIMEOUT`` for tests marked ``slow``; a notebook cell gets nbval's
+  ``--nbval-cell-timeout`` (pyproject: 300 s), after which nbval interrupts the
+  kernel and fails the cell (the notebook's remaining cells still report), plus
+  ``NOTEBOOK_GRACE`` as a backstop for a kernel that ignores the interrupt.
 - The terminal summary lists the slowest notebooks (summed over their cells).
 - Kernels draw with matplotlib's inline backend; this process with Agg.
 """
@@ -25,6 +32,24 @@ matplotlib.use("Agg")
 
 _NOTEBOOK_SECONDS: dict[str, float] = defaultdict(float)
 
+SLOW_TIMEOUT = 300
+NOTEBOOK_GRACE = 30
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own -m/-k deselection sees the items
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    cell_timeout = float(getattr(config.option, "nbval_cell_timeout", SLOW_TIMEOUT))
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.notebook)
+            timeout = cell_timeout + NOTEBOOK_GRACE
+        elif item.get_closest_marker("slow") is not None:
+            timeout = SLOW_TIMEOUT
+        else:
+            continue
+        if item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(timeout))
+
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     path = report.nodeid.split("::", 1)[0]
@@ -32,16 +57,21 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         _NOTEBOOK_SECONDS[path] += report.duration
 
 
+_RAN_NOTHING: list[bool] = []
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # Runs in the xdist controller too, whose exit status is the one the shell sees.
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        _RAN_NOTHING.append(True)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    ran = sum(len(terminalreporter.stats.get(key, ())) for key in ("passed", "failed", "skipped", "error"))
-    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED or ran == 0:
+    if _RAN_NOTHING:
         terminalreporter.write_line(
-            "ERROR: no tests were collected; a test run that tests nothing counts as failed.", red=True)
+            "ERROR: no tests were collected; a test run that tests nothing counts as failed.", red=True
+        )
     if _NOTEBOOK_SECONDS:
         terminalreporter.section("slowest notebooks (seconds, summed over cells)")
         for path, seconds in sorted(_NOTEBOOK_SECONDS.items(), key=lambda kv: -kv[1])[:15]:

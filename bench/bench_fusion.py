@@ -30,8 +30,9 @@ from mmlab.fusion import (
 )
 
 
-def _step_time(fusion: nn.Module, xs: list[torch.Tensor], y: torch.Tensor, n_classes: int,
-               warmup: int, repeats: int) -> float:
+def _step_time(
+    fusion: nn.Module, xs: list[torch.Tensor], y: torch.Tensor, n_classes: int, warmup: int, repeats: int
+) -> float:
     """Median seconds of one forward + backward + Adam step of fusion -> linear head."""
     head = nn.Linear(fusion.out_dim, n_classes).to(y.device)
     params = list(fusion.parameters()) + list(head.parameters())
@@ -80,14 +81,17 @@ def main() -> None:
 
     p_tfn, p_lmf = n_params(tfn), n_params(lmf)
     if p_tfn != tensor_fusion_n_params(dims, args.out_dim) or p_lmf != low_rank_fusion_n_params(
-            dims, args.out_dim, args.rank):
+        dims, args.out_dim, args.rank
+    ):
         raise SystemExit("parameter counts disagree with the closed forms")
     t_tfn = _step_time(tfn, xs, y, 2, args.warmup, args.repeats)
     t_lmf = _step_time(lmf, xs, y, 2, args.warmup, args.repeats)
     param_ratio, time_ratio = p_tfn / p_lmf, t_tfn / t_lmf
 
-    print(f"LMF vs TFN: 3 modalities x {args.dim}-d -> {args.out_dim}, rank {args.rank}, batch {args.batch}, "
-          f"device {dev}, torch threads {torch.get_num_threads()}, median of {args.repeats}")
+    print(
+        f"LMF vs TFN: 3 modalities x {args.dim}-d -> {args.out_dim}, rank {args.rank}, batch {args.batch}, "
+        f"device {dev}, torch threads {torch.get_num_threads()}, median of {args.repeats}"
+    )
     print(f"{'model':<6} {'parameters':>12} {'step (ms)':>10}")
     print(f"{'TFN':<6} {p_tfn:>12,} {t_tfn * 1e3:>10.3f}")
     print(f"{'LMF':<6} {p_lmf:>12,} {t_lmf * 1e3:>10.3f}")
@@ -101,10 +105,22 @@ def main() -> None:
         w = csv.writer(fh)
         w.writerow(["model", "parameters", "step_ms", "dim", "out_dim", "rank", "batch", "device", "threads"])
         for name, p, t in (("TFN", p_tfn, t_tfn), ("LMF", p_lmf, t_lmf)):
-            w.writerow([name, p, f"{t * 1e3:.4f}", args.dim, args.out_dim, args.rank, args.batch, dev,
-                        torch.get_num_threads()])
-        w.writerow(["ratio_TFN_over_LMF", f"{param_ratio:.2f}", f"{time_ratio:.2f}", args.dim, args.out_dim,
-                    args.rank, args.batch, dev, torch.get_num_threads()])
+            w.writerow(
+                [name, p, f"{t * 1e3:.4f}", args.dim, args.out_dim, args.rank, args.batch, dev, torch.get_num_threads()]
+            )
+        w.writerow(
+            [
+                "ratio_TFN_over_LMF",
+                f"{param_ratio:.2f}",
+                f"{time_ratio:.2f}",
+                args.dim,
+                args.out_dim,
+                args.rank,
+                args.batch,
+                dev,
+                torch.get_num_threads(),
+            ]
+        )
 
 
 if __name__ == "__main__":

@@ -52,10 +52,9 @@ def main() -> None:
     rows = []
     for batch_size in [int(b) for b in args.batch_sizes.split(",")]:
         kw = dict(epochs=args.epochs, batch_size=batch_size, progress=False, device="cpu")
-        in_memory = _time(lambda: fit(_model(), x, y, **kw), args.repeats)
-        loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=batch_size,
-                                             shuffle=True)
-        dataloader = _time(lambda: fit(_model(), loader, **kw), args.repeats)
+        in_memory = _time(lambda kw=kw: fit(_model(), x, y, **kw), args.repeats)
+        loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=batch_size, shuffle=True)
+        dataloader = _time(lambda loader=loader, kw=kw: fit(_model(), loader, **kw), args.repeats)
         samples = args.n * args.epochs
         rows.append((batch_size, samples / in_memory, samples / dataloader, dataloader / in_memory))
     print(f"{'batch':>6} {'in-memory/s':>12} {'DataLoader/s':>13} {'ratio':>7}")

@@ -47,38 +47,55 @@ import numpy as np
 # Constants (the data card quotes these; tests check the shipped file against them)
 # ---------------------------------------------------------------------------
 
-SEED = 20240917                     # master seed; each step draws from its own child stream
-SPLIT_SEED = 0                      # stratified train/val/test split
-SPLIT_FRACTIONS = (0.6, 0.2, 0.2)   # train, val, test (per class, rounded)
+SEED = 20240917  # master seed; each step draws from its own child stream
+SPLIT_SEED = 0  # stratified train/val/test split
+SPLIT_FRACTIONS = (0.6, 0.2, 0.2)  # train, val, test (per class, rounded)
 STREAMS = ("image", "voice", "audio", "text")  # child streams of SeedSequence(SEED), in this order
 
 CLASS_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 # --- image: sklearn digits (pixel values 0..16) scaled to [0, 1], then degraded per sample
-IMAGE_OCCLUDE_PROB = 0.5            # probability that a black h x w block covers part of the digit
-IMAGE_OCCLUDE_SIZES = (3, 4, 5)     # h and w drawn independently from these
-IMAGE_NOISE_SIGMA = (0.05, 0.40)    # per-image std of additive Gaussian pixel noise, uniform in this range
+IMAGE_OCCLUDE_PROB = 0.5  # probability that a black h x w block covers part of the digit
+IMAGE_OCCLUDE_SIZES = (3, 4, 5)  # h and w drawn independently from these
+IMAGE_NOISE_SIGMA = (0.05, 0.40)  # per-image std of additive Gaussian pixel noise, uniform in this range
 
 # --- audio: espeak-ng voices (accent + voice variant), speaking rate and pitch drawn per sample
-ACCENTS = ("en", "en-us", "en-gb-scotland", "en-gb-x-rp", "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-029",
-           "en-us-nyc")
-VARIANTS = ("", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5", "croak", "klatt",
-            "klatt3", "whisper", "whisperf")
-RATE_WPM = (130, 240)               # espeakRATE, words per minute, uniform integers (inclusive)
-PITCH = (15, 85)                    # espeakPITCH, 0..100, uniform integers (inclusive)
-PITCH_RANGE = (10, 90)              # espeakRANGE (intonation range), 0..100, uniform integers (inclusive)
-SAMPLE_RATE = 22050                 # espeak-ng's output rate
-CLIP_SECONDS = 1.0                  # fixed window; the trimmed utterance is placed at a random offset
-TRIM_LEVEL = 1e-3                   # |sample| below this at either end counts as silence
-SHIFT_S = (0.0, 0.3)                # onset of the trimmed utterance in the window, seconds, uniform
-GAIN_DB = (-6.0, 6.0)               # gain applied to the utterance before noise, uniform
-SNR_DB = (-8.0, 10.0)               # signal-to-noise ratio of added noise (w.r.t. the gained speech), uniform
+ACCENTS = ("en", "en-us", "en-gb-scotland", "en-gb-x-rp", "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-029", "en-us-nyc")
+VARIANTS = (
+    "",
+    "m1",
+    "m2",
+    "m3",
+    "m4",
+    "m5",
+    "m6",
+    "m7",
+    "f1",
+    "f2",
+    "f3",
+    "f4",
+    "f5",
+    "croak",
+    "klatt",
+    "klatt3",
+    "whisper",
+    "whisperf",
+)
+RATE_WPM = (130, 240)  # espeakRATE, words per minute, uniform integers (inclusive)
+PITCH = (15, 85)  # espeakPITCH, 0..100, uniform integers (inclusive)
+PITCH_RANGE = (10, 90)  # espeakRANGE (intonation range), 0..100, uniform integers (inclusive)
+SAMPLE_RATE = 22050  # espeak-ng's output rate
+CLIP_SECONDS = 1.0  # fixed window; the trimmed utterance is placed at a random offset
+TRIM_LEVEL = 1e-3  # |sample| below this at either end counts as silence
+SHIFT_S = (0.0, 0.3)  # onset of the trimmed utterance in the window, seconds, uniform
+GAIN_DB = (-6.0, 6.0)  # gain applied to the utterance before noise, uniform
+SNR_DB = (-8.0, 10.0)  # signal-to-noise ratio of added noise (w.r.t. the gained speech), uniform
 NOISE_COLOURS = ("white", "pink", "brown")  # spectral slope of the noise, drawn uniformly
 N_FFT = 1024
-HOP_LENGTH = 920                    # 1 s at 22,050 Hz -> 24 frames (centred STFT)
+HOP_LENGTH = 920  # 1 s at 22,050 Hz -> 24 frames (centred STFT)
 N_MELS = 20
 FMAX = 8000.0
-DB_RANGE = (-80.0, 20.0)            # log-mel power in dB (librosa's unnormalised mel power), clipped, then to [0, 1]
+DB_RANGE = (-80.0, 20.0)  # log-mel power in dB (librosa's unnormalised mel power), clipped, then to [0, 1]
 
 # --- text: the digit's word in a few languages, possibly misspelt, replaced by another digit's word, or missing
 WORDS = {
@@ -89,16 +106,16 @@ WORDS = {
     "it": ("zero", "uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove"),
 }
 LANGUAGE_PROBS = {"en": 0.6, "de": 0.1, "fr": 0.1, "es": 0.1, "it": 0.1}
-TEXT_MISSING_PROB = 0.20            # the word is the empty string ""
-TEXT_WRONG_PROB = 0.10              # the word names a different digit (drawn uniformly among the other 9)
-TEXT_TYPO_PROB = 0.30               # of the remaining words, this fraction gets one random character edit
-TEXT_CASES = ("lower", "title", "upper")   # surface case, drawn uniformly; features are case-folded
-TEXT_KINDS = ("clean", "typo", "wrong", "missing")   # codes 0..3 stored per sample
-TEXT_DIM = 64                       # hashed character-trigram buckets
-TEXT_WIDTH = 16                     # fixed width of the stored unicode strings
+TEXT_MISSING_PROB = 0.20  # the word is the empty string ""
+TEXT_WRONG_PROB = 0.10  # the word names a different digit (drawn uniformly among the other 9)
+TEXT_TYPO_PROB = 0.30  # of the remaining words, this fraction gets one random character edit
+TEXT_CASES = ("lower", "title", "upper")  # surface case, drawn uniformly; features are case-folded
+TEXT_KINDS = ("clean", "typo", "wrong", "missing")  # codes 0..3 stored per sample
+TEXT_DIM = 64  # hashed character-trigram buckets
+TEXT_WIDTH = 16  # fixed width of the stored unicode strings
 
 OUT_PATH = Path(__file__).resolve().parent / "av_digits.npz"
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)    # fixed zip timestamp -> byte-identical archives
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed zip timestamp -> byte-identical archives
 ZIP_LEVEL = 9
 
 
@@ -106,14 +123,16 @@ ZIP_LEVEL = 9
 # Pure-NumPy steps (imported by the tests)
 # ---------------------------------------------------------------------------
 
+
 def child_rngs(seed: int = SEED) -> dict[str, np.random.Generator]:
     """One independent generator per step, so that changing one step leaves the others' draws unchanged."""
     children = np.random.SeedSequence(seed).spawn(len(STREAMS))
-    return {name: np.random.default_rng(child) for name, child in zip(STREAMS, children)}
+    return {name: np.random.default_rng(child) for name, child in zip(STREAMS, children, strict=True)}
 
 
-def split_indices(y: np.ndarray, seed: int = SPLIT_SEED,
-                  fractions: tuple[float, float, float] = SPLIT_FRACTIONS) -> dict[str, np.ndarray]:
+def split_indices(
+    y: np.ndarray, seed: int = SPLIT_SEED, fractions: tuple[float, float, float] = SPLIT_FRACTIONS
+) -> dict[str, np.ndarray]:
     """Stratified split: within each class, permute the rows and cut them by ``fractions``."""
     rng = np.random.default_rng(seed)
     parts: dict[str, list[np.ndarray]] = {"train": [], "val": [], "test": []}
@@ -122,8 +141,8 @@ def split_indices(y: np.ndarray, seed: int = SPLIT_SEED,
         n_train = int(round(fractions[0] * len(rows)))
         n_val = int(round(fractions[1] * len(rows)))
         parts["train"].append(rows[:n_train])
-        parts["val"].append(rows[n_train:n_train + n_val])
-        parts["test"].append(rows[n_train + n_val:])
+        parts["val"].append(rows[n_train : n_train + n_val])
+        parts["test"].append(rows[n_train + n_val :])
     return {k: np.sort(np.concatenate(v)).astype(np.int64) for k, v in parts.items()}
 
 
@@ -133,12 +152,12 @@ def corrupt_images(images: np.ndarray, rng: np.random.Generator) -> dict[str, np
     x = images.astype(np.float64) / 16.0
     sigma = rng.uniform(*IMAGE_NOISE_SIGMA, size=n)
     occluded = rng.random(n) < IMAGE_OCCLUDE_PROB
-    boxes = np.zeros((n, 4), dtype=np.int8)            # row, col, height, width (all 0 when not occluded)
+    boxes = np.zeros((n, 4), dtype=np.int8)  # row, col, height, width (all 0 when not occluded)
     for i in range(n):
         h, w = rng.choice(IMAGE_OCCLUDE_SIZES, size=2)
         r, c = rng.integers(0, 8 - h + 1), rng.integers(0, 8 - w + 1)
         if occluded[i]:
-            x[i, r:r + h, c:c + w] = 0.0
+            x[i, r : r + h, c : c + w] = 0.0
             boxes[i] = (r, c, h, w)
     x = x + sigma[:, None, None] * rng.standard_normal(x.shape)
     q = np.rint(np.clip(x, 0.0, 1.0) * 255.0).astype(np.uint8)
@@ -151,7 +170,7 @@ def make_words(y: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]
     langs = list(LANGUAGE_PROBS)
     words = np.empty(n, dtype=f"<U{TEXT_WIDTH}")
     kind = np.zeros(n, dtype=np.int8)
-    said = np.asarray(y, dtype=np.int64).copy()          # the digit the word names; -1 when missing
+    said = np.asarray(y, dtype=np.int64).copy()  # the digit the word names; -1 when missing
     lang = np.empty(n, dtype="<U2")
     for i in range(n):
         u = rng.random()
@@ -178,10 +197,10 @@ def text_features(words: np.ndarray) -> np.ndarray:
     for i, word in enumerate(words):
         w = _fold(str(word))
         if not w:
-            continue                                     # a missing word is the zero vector
+            continue  # a missing word is the zero vector
         padded = f"<{w}>"
         for j in range(len(padded) - 2):
-            out[i, zlib.crc32(padded[j:j + 3].encode("utf-8")) % TEXT_DIM] += 1
+            out[i, zlib.crc32(padded[j : j + 3].encode("utf-8")) % TEXT_DIM] += 1
     return out
 
 
@@ -199,20 +218,21 @@ def _typo(word: str, rng: np.random.Generator) -> str:
         op = "insert"
     if op == "delete":
         k = rng.integers(len(word))
-        return word[:k] + word[k + 1:]
+        return word[:k] + word[k + 1 :]
     if op == "insert":
         k = rng.integers(len(word) + 1)
         return word[:k] + letters[rng.integers(26)] + word[k:]
     if op == "substitute":
         k = rng.integers(len(word))
-        return word[:k] + letters[rng.integers(26)] + word[k + 1:]
+        return word[:k] + letters[rng.integers(26)] + word[k + 1 :]
     k = rng.integers(len(word) - 1)
-    return word[:k] + word[k + 1] + word[k] + word[k + 2:]
+    return word[:k] + word[k + 1] + word[k] + word[k + 2 :]
 
 
 # ---------------------------------------------------------------------------
 # espeak-ng through ctypes (espeakng-loader bundles libespeak-ng and espeak-ng-data)
 # ---------------------------------------------------------------------------
+
 
 class Espeak:
     """A minimal synchronous espeak-ng synthesiser returning float32 waveforms in [-1, 1]."""
@@ -232,19 +252,26 @@ class Espeak:
         lib.espeak_Info.restype = ctypes.c_char_p
         lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
-        lib.espeak_Synth.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
-                                     ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
+        lib.espeak_Synth.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_size_t,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_uint,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+        ]
         lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
         self._chunks: list[np.ndarray] = []
-        callback_type = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int,
-                                         ctypes.c_void_p)
+        callback_type = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
 
-        def collect(wav, n, events):               # called by espeak-ng with each block of 16-bit samples
+        def collect(wav, n, events):  # called by espeak-ng with each block of 16-bit samples
             if wav and n > 0:
                 self._chunks.append(np.ctypeslib.as_array(wav, shape=(n,)).copy())
             return 0
 
-        self._callback = callback_type(collect)    # keep a reference, or ctypes frees it
+        self._callback = callback_type(collect)  # keep a reference, or ctypes frees it
         lib.espeak_SetSynthCallback.argtypes = [callback_type]
         self.sample_rate = lib.espeak_Initialize(self.AUDIO_OUTPUT_SYNCHRONOUS, 0, str(self.data_path).encode(), 0)
         if self.sample_rate != SAMPLE_RATE:
@@ -276,12 +303,15 @@ class Espeak:
 # Audio: synthesis, augmentation, log-mel features
 # ---------------------------------------------------------------------------
 
+
 def draw_voices(n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Per-sample espeak-ng settings: voice name ('accent' or 'accent+variant'), rate, pitch, pitch range."""
     accent = rng.integers(len(ACCENTS), size=n)
     variant = rng.integers(len(VARIANTS), size=n)
-    voices = np.array([ACCENTS[a] + (f"+{VARIANTS[v]}" if VARIANTS[v] else "") for a, v in zip(accent, variant)],
-                      dtype="<U24")
+    voices = np.array(
+        [ACCENTS[a] + (f"+{VARIANTS[v]}" if VARIANTS[v] else "") for a, v in zip(accent, variant, strict=True)],
+        dtype="<U24",
+    )
     return {
         "voice": voices,
         "rate": rng.integers(RATE_WPM[0], RATE_WPM[1] + 1, size=n).astype(np.int16),
@@ -304,19 +334,24 @@ def coloured_noise(n: int, colour: str, rng: np.random.Generator) -> np.ndarray:
 def augment(wave: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, dict[str, float]]:
     """Trim silence, apply gain, place at a random offset in a CLIP_SECONDS window, add noise at a random SNR."""
     loud = np.flatnonzero(np.abs(wave) > TRIM_LEVEL)
-    wave = wave[loud[0]:loud[-1] + 1].astype(np.float64) if loud.size else wave.astype(np.float64)
+    wave = wave[loud[0] : loud[-1] + 1].astype(np.float64) if loud.size else wave.astype(np.float64)
     n_clip = int(round(CLIP_SECONDS * SAMPLE_RATE))
     gain_db = rng.uniform(*GAIN_DB)
     snr_db = rng.uniform(*SNR_DB)
     colour = NOISE_COLOURS[rng.integers(len(NOISE_COLOURS))]
     offset = int(round(rng.uniform(*SHIFT_S) * SAMPLE_RATE))
-    wave = wave[:n_clip - offset]                        # rare: slow speech overruns the window; drop its tail
+    wave = wave[: n_clip - offset]  # rare: slow speech overruns the window; drop its tail
     clip = np.zeros(n_clip)
-    clip[offset:offset + wave.size] = wave * 10.0 ** (gain_db / 20.0)
-    speech_rms = np.sqrt(np.mean(clip[offset:offset + wave.size] ** 2))   # RMS over the utterance only
+    clip[offset : offset + wave.size] = wave * 10.0 ** (gain_db / 20.0)
+    speech_rms = np.sqrt(np.mean(clip[offset : offset + wave.size] ** 2))  # RMS over the utterance only
     clip += coloured_noise(n_clip, colour, rng) * speech_rms * 10.0 ** (-snr_db / 20.0)
-    info = {"gain_db": gain_db, "snr_db": snr_db, "shift_s": offset / SAMPLE_RATE,
-            "speech_s": wave.size / SAMPLE_RATE, "noise": colour}
+    info = {
+        "gain_db": gain_db,
+        "snr_db": snr_db,
+        "shift_s": offset / SAMPLE_RATE,
+        "speech_s": wave.size / SAMPLE_RATE,
+        "noise": colour,
+    }
     return clip, info
 
 
@@ -324,23 +359,31 @@ def logmel(clip: np.ndarray) -> np.ndarray:
     """Log-mel power (dB) of a clip, clipped to DB_RANGE and quantised to uint8 (N_MELS, n_frames)."""
     import librosa
 
-    power = librosa.feature.melspectrogram(y=clip, sr=SAMPLE_RATE, n_fft=N_FFT, hop_length=HOP_LENGTH,
-                                           n_mels=N_MELS, fmax=FMAX, power=2.0, center=True)
+    power = librosa.feature.melspectrogram(
+        y=clip, sr=SAMPLE_RATE, n_fft=N_FFT, hop_length=HOP_LENGTH, n_mels=N_MELS, fmax=FMAX, power=2.0, center=True
+    )
     db = 10.0 * np.log10(np.maximum(power, 1e-12))
     unit = (np.clip(db, *DB_RANGE) - DB_RANGE[0]) / (DB_RANGE[1] - DB_RANGE[0])
     return np.rint(unit * 255.0).astype(np.uint8)
 
 
-def make_audio(y: np.ndarray, voices: dict[str, np.ndarray], rng: np.random.Generator,
-               engine: Espeak) -> dict[str, np.ndarray]:
+def make_audio(
+    y: np.ndarray, voices: dict[str, np.ndarray], rng: np.random.Generator, engine: Espeak
+) -> dict[str, np.ndarray]:
     """Synthesise, augment and featurise one utterance per sample, in sample order."""
     for variant in VARIANTS:
         if not engine.has_variant(variant):
             raise RuntimeError(f"espeak-ng data lacks the voice variant {variant!r}; edit VARIANTS.")
     feats, infos = [], []
     for i, digit in enumerate(y):
-        wave = engine.say(CLASS_NAMES[digit], str(voices["voice"][i]), voices["rate"][i], voices["pitch"][i],
-                          voices["pitch_range"][i], int(voices["espeak_seed"][i]))
+        wave = engine.say(
+            CLASS_NAMES[digit],
+            str(voices["voice"][i]),
+            voices["rate"][i],
+            voices["pitch"][i],
+            voices["pitch_range"][i],
+            int(voices["espeak_seed"][i]),
+        )
         clip, info = augment(wave, rng)
         feats.append(logmel(clip))
         infos.append(info)
@@ -359,6 +402,7 @@ def make_audio(y: np.ndarray, voices: dict[str, np.ndarray], rng: np.random.Gene
 # ---------------------------------------------------------------------------
 # Assembly and a byte-deterministic .npz writer
 # ---------------------------------------------------------------------------
+
 
 def build() -> dict[str, np.ndarray]:
     """Build every array of av_digits.npz (needs espeak-ng, librosa, scikit-learn)."""
@@ -391,8 +435,9 @@ def build() -> dict[str, np.ndarray]:
 def _versions(espeak_version: str) -> list[str]:
     from importlib.metadata import version
 
-    return [f"espeak-ng=={espeak_version}"] + [f"{p}=={version(p)}" for p in
-                                               ("espeakng-loader", "librosa", "numpy", "scikit-learn")]
+    return [f"espeak-ng=={espeak_version}"] + [
+        f"{p}=={version(p)}" for p in ("espeakng-loader", "librosa", "numpy", "scikit-learn")
+    ]
 
 
 def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
@@ -432,8 +477,10 @@ def baselines(arrays: dict[str, np.ndarray]) -> dict[str, tuple[float, float, fl
     for k in (1, 2, 3):
         for combo in combinations(feats, k):
             x = np.hstack([feats[m] for m in combo])
-            fits = [make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=10000)).fit(x[tr], y[tr])
-                    for c in BASELINE_CS]
+            fits = [
+                make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=10000)).fit(x[tr], y[tr])
+                for c in BASELINE_CS
+            ]
             val = [m.score(x[va], y[va]) for m in fits]
             best = int(np.argmax(val))
             out["+".join(combo)] = (float(val[best]), float(fits[best].score(x[te], y[te])), BASELINE_CS[best])

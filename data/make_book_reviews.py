@@ -22,7 +22,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from mmlab.data import BOOK_REVIEWS_COLUMNS, BOOK_REVIEWS_DESIGN, BOOK_REVIEWS_SEED, calibrate_design, simulate_book_reviews
+from mmlab.data import (
+    BOOK_REVIEWS_COLUMNS,
+    BOOK_REVIEWS_DESIGN,
+    BOOK_REVIEWS_SEED,
+    calibrate_design,
+    simulate_book_reviews,
+)
 
 HERE = Path(__file__).resolve().parent
 CSV = HERE / "book_reviews.csv"

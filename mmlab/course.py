@@ -32,22 +32,53 @@ class Challenge:
 
 
 #: The course's chapters, by folder number, in reading order.
-CHALLENGES: dict[int, Challenge] = {c.number: c for c in (
-    Challenge(0, "orientation", "Orientation",
-              "What makes data multimodal, the map of the course, and how to use the workbook."),
-    Challenge(1, "representation", "Representation",
-              "Learn representations that reflect cross-modal interactions: fusion, coordination, fission."),
-    Challenge(2, "alignment", "Alignment",
-              "Identify the connections and interactions between elements of different modalities."),
-    Challenge(3, "reasoning", "Reasoning",
-              "Compose knowledge from multimodal evidence in several steps, using the problem's structure."),
-    Challenge(4, "generation", "Generation",
-              "Produce raw modalities that reflect cross-modal interactions, structure and coherence."),
-    Challenge(5, "transference", "Transference",
-              "Transfer knowledge between modalities, usually to help a target modality that is noisy or scarce."),
-    Challenge(6, "quantification", "Quantification",
-              "Measure heterogeneity, interactions and the learning process, to understand what models learn."),
-)}
+CHALLENGES: dict[int, Challenge] = {
+    c.number: c
+    for c in (
+        Challenge(
+            0,
+            "orientation",
+            "Orientation",
+            "What makes data multimodal, the map of the course, and how to use the workbook.",
+        ),
+        Challenge(
+            1,
+            "representation",
+            "Representation",
+            "Learn representations that reflect cross-modal interactions: fusion, coordination, fission.",
+        ),
+        Challenge(
+            2,
+            "alignment",
+            "Alignment",
+            "Identify the connections and interactions between elements of different modalities.",
+        ),
+        Challenge(
+            3,
+            "reasoning",
+            "Reasoning",
+            "Compose knowledge from multimodal evidence in several steps, using the problem's structure.",
+        ),
+        Challenge(
+            4,
+            "generation",
+            "Generation",
+            "Produce raw modalities that reflect cross-modal interactions, structure and coherence.",
+        ),
+        Challenge(
+            5,
+            "transference",
+            "Transference",
+            "Transfer knowledge between modalities, usually to help a target modality that is noisy or scarce.",
+        ),
+        Challenge(
+            6,
+            "quantification",
+            "Quantification",
+            "Measure heterogeneity, interactions and the learning process, to understand what models learn.",
+        ),
+    )
+}
 
 _FOLDER = re.compile(r"^(\d)_([a-z_]+)$")
 _FILE = re.compile(r"^(\d\d)_[a-z0-9_]+\.ipynb$")
@@ -93,8 +124,10 @@ def challenge_of(path: str | Path) -> int:
     match = _FOLDER.match(parts[1]) if len(parts) > 2 else None
     if not match or int(match.group(1)) not in CHALLENGES or CHALLENGES[int(match.group(1))].slug != match.group(2):
         expected = ", ".join(f"{c.number}_{c.slug}" for c in CHALLENGES.values())
-        raise ValueError(f"{Path(path).as_posix()} must live in a folder named <n>_<challenge>, one of "
-                         f"{expected} (e.g. lectures/1_representation/01_topic.ipynb).")
+        raise ValueError(
+            f"{Path(path).as_posix()} must live in a folder named <n>_<challenge>, one of "
+            f"{expected} (e.g. lectures/1_representation/01_topic.ipynb)."
+        )
     return int(match.group(1))
 
 
@@ -126,10 +159,19 @@ def notebooks(root: str | Path | None = None) -> list[NotebookInfo]:
             challenge = challenge_of(rel)
             match = _FILE.match(rel.name)
             if not match or len(rel.parts) != 3:
-                raise ValueError(f"{rel.as_posix()} must be named {top}/<n>_<challenge>/<kk>_<topic>.ipynb "
-                                 "(two digits, then lower-case words joined by underscores).")
-            found.append(NotebookInfo(path=rel.as_posix(), kind=kind, challenge=challenge,
-                                      number=f"{challenge}.{int(match.group(1))}", title=_title(nb)))
+                raise ValueError(
+                    f"{rel.as_posix()} must be named {top}/<n>_<challenge>/<kk>_<topic>.ipynb "
+                    "(two digits, then lower-case words joined by underscores)."
+                )
+            found.append(
+                NotebookInfo(
+                    path=rel.as_posix(),
+                    kind=kind,
+                    challenge=challenge,
+                    number=f"{challenge}.{int(match.group(1))}",
+                    title=_title(nb),
+                )
+            )
     return sorted(found, key=lambda n: (n.challenge, n.kind != "lecture", n.path))
 
 

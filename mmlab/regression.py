@@ -28,7 +28,6 @@ modeling with Python". Proc. 9th Python in Science Conference (SciPy), 2010.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mmlab._validation import check_fraction, check_positive_int, check_random_state
+from mmlab._validation import check_fraction, check_positive_int, check_random_state, check_scalar
 
 __all__ = [
     "NestedTest",
@@ -57,8 +56,7 @@ TABLE_COLUMNS = ("estimate", "std_error", "t", "p_value", "ci_low", "ci_high")
 # --------------------------------------------------------------------------- #
 # coefficients
 # --------------------------------------------------------------------------- #
-def coefficient_table(result: Any, *, alpha: float = 0.05,
-                      symbols: Mapping[str, str] | None = None) -> pd.DataFrame:
+def coefficient_table(result: Any, *, alpha: float = 0.05, symbols: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Return the coefficients of a fitted OLS model with their confidence intervals.
 
     .. math::
@@ -107,25 +105,42 @@ def coefficient_table(result: Any, *, alpha: float = 0.05,
     _check_result(result)
     alpha = check_fraction(alpha, "alpha", inclusive=(False, False))
     ci = result.conf_int(alpha=alpha)
-    table = pd.DataFrame({
-        "estimate": result.params,
-        "std_error": result.bse,
-        "t": result.tvalues,
-        "p_value": result.pvalues,
-        "ci_low": ci.iloc[:, 0],
-        "ci_high": ci.iloc[:, 1],
-    })
+    table = pd.DataFrame(
+        {
+            "estimate": result.params,
+            "std_error": result.bse,
+            "t": result.tvalues,
+            "p_value": result.pvalues,
+            "ci_low": ci.iloc[:, 0],
+            "ci_high": ci.iloc[:, 1],
+        }
+    )
     table.index.name = "term"
     if symbols is not None:
         if not isinstance(symbols, Mapping) or not all(isinstance(v, str) for v in symbols.values()):
-            raise TypeError(f"symbols must map term names to display names (str), e.g. {{'smiling': 'w1'}}; "
-                            f"got {type(symbols).__name__}.")
+            raise TypeError(
+                f"symbols must map term names to display names (str), e.g. {{'smiling': 'w1'}}; "
+                f"got {type(symbols).__name__}."
+            )
         table.insert(0, "symbol", [symbols.get(k, k) for k in table.index])
     return table
 
 
 def model_terms(result: Any) -> list[str]:
-    """Return the names of a fitted model's coefficients, in order (``Intercept`` first when present)."""
+    """Return the names of a fitted model's coefficients, in order (``Intercept`` first when present).
+
+    Raises
+    ------
+    TypeError
+        If ``result`` is not a fitted statsmodels regression result from the formula API.
+
+    Examples
+    --------
+    >>> import statsmodels.formula.api as smf
+    >>> from mmlab.data import load_book_reviews
+    >>> model_terms(smf.ols("score ~ smiling * critic", load_book_reviews()).fit())
+    ['Intercept', 'smiling', 'critic', 'smiling:critic']
+    """
     _check_result(result)
     return list(result.params.index)
 
@@ -138,8 +153,17 @@ def interaction_term(result: Any, focal: str, moderator: str) -> str:
 
     Raises
     ------
+    TypeError
+        If ``result`` is not a fitted statsmodels regression result from the formula API.
     ValueError
         If the model has no such product term (it was fitted without ``*`` or ``:``).
+
+    Examples
+    --------
+    >>> import statsmodels.formula.api as smf
+    >>> from mmlab.data import load_book_reviews
+    >>> interaction_term(smf.ols("score ~ critic * smiling", load_book_reviews()).fit(), "smiling", "critic")
+    'critic:smiling'
     """
     terms = model_terms(result)
     for name in (f"{focal}:{moderator}", f"{moderator}:{focal}"):
@@ -154,8 +178,14 @@ def interaction_term(result: Any, focal: str, moderator: str) -> str:
 # --------------------------------------------------------------------------- #
 # simple slopes
 # --------------------------------------------------------------------------- #
-def simple_slopes(result: Any, focal: str = "smiling", moderator: str = "critic",
-                  levels: Sequence[float] = (0, 1), *, alpha: float = 0.05) -> pd.DataFrame:
+def simple_slopes(
+    result: Any,
+    focal: str = "smiling",
+    moderator: str = "critic",
+    levels: Sequence[float] = (0, 1),
+    *,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """Return the slope of ``focal`` at fixed values of ``moderator``, with standard errors and CIs.
 
     In :math:`y = w_0 + w_1 x_A + w_2 x_B + w_3 x_A x_B + \\epsilon` the slope
@@ -198,7 +228,8 @@ def simple_slopes(result: Any, focal: str = "smiling", moderator: str = "critic"
         If ``result`` is not a fitted statsmodels regression result, or a level
         is not a number.
     ValueError
-        If ``focal`` or the product term is missing, or ``levels`` is empty.
+        If ``focal`` or the product term is missing, ``levels`` is empty or
+        holds a NaN or infinite value, or ``alpha`` is not in (0, 1).
 
     See Also
     --------
@@ -225,22 +256,23 @@ def simple_slopes(result: Any, focal: str = "smiling", moderator: str = "critic"
     levels = list(levels)
     if not levels:
         raise ValueError("levels must hold at least one value of the moderator; got an empty sequence.")
-    for b in levels:
-        if isinstance(b, bool) or not isinstance(b, numbers.Real):
-            raise TypeError(f"levels must be numbers; got {type(b).__name__} {b!r}.")
+    levels = [check_scalar(b, f"levels[{j}]") for j, b in enumerate(levels)]
     contrasts = np.zeros((len(levels), len(terms)))
     contrasts[:, terms.index(focal)] = 1.0  # coefficient of w1
     contrasts[:, terms.index(product)] = levels  # b times w3
     test = result.t_test(contrasts)
     ci = np.asarray(test.conf_int(alpha=alpha))
-    table = pd.DataFrame({
-        "slope": np.asarray(test.effect, dtype=float).ravel(),
-        "std_error": np.asarray(test.sd, dtype=float).ravel(),
-        "t": np.asarray(test.tvalue, dtype=float).ravel(),
-        "p_value": np.asarray(test.pvalue, dtype=float).ravel(),
-        "ci_low": ci[:, 0],
-        "ci_high": ci[:, 1],
-    }, index=pd.Index(levels, name=moderator))
+    table = pd.DataFrame(
+        {
+            "slope": np.asarray(test.effect, dtype=float).ravel(),
+            "std_error": np.asarray(test.sd, dtype=float).ravel(),
+            "t": np.asarray(test.tvalue, dtype=float).ravel(),
+            "p_value": np.asarray(test.pvalue, dtype=float).ravel(),
+            "ci_low": ci[:, 0],
+            "ci_high": ci[:, 1],
+        },
+        index=pd.Index(levels, name=moderator),
+    )
     return table
 
 
@@ -272,7 +304,15 @@ class NestedTest:
     anova: pd.DataFrame
 
     def reject(self, alpha: float = 0.05) -> bool:
-        """Whether the restricted model is rejected at level ``alpha`` (``p_value < alpha``)."""
+        """Whether the restricted model is rejected at level ``alpha`` (``p_value < alpha``).
+
+        Raises
+        ------
+        TypeError
+            If ``alpha`` is not a real number.
+        ValueError
+            If ``alpha`` is not in (0, 1).
+        """
         alpha = check_fraction(alpha, "alpha", inclusive=(False, False))
         return bool(self.p_value < alpha)
 
@@ -327,27 +367,36 @@ def compare_nested(restricted: Any, full: Any) -> NestedTest:
     _check_result(restricted, "restricted")
     _check_result(full, "full")
     if int(restricted.nobs) != int(full.nobs):
-        raise ValueError(f"restricted and full must be fitted to the same rows; got {int(restricted.nobs)} "
-                         f"and {int(full.nobs)} observations.")
+        raise ValueError(
+            f"restricted and full must be fitted to the same rows; got {int(restricted.nobs)} "
+            f"and {int(full.nobs)} observations."
+        )
     r_y, f_y = restricted.model.endog_names, full.model.endog_names
     if r_y != f_y or not np.allclose(restricted.model.endog, full.model.endog):
         raise ValueError(f"restricted and full must model the same response; got {r_y!r} and {f_y!r}.")
     r_terms, f_terms = set(model_terms(restricted)), set(model_terms(full))
     if not r_terms < f_terms:
         hint = " Pass the smaller model first." if f_terms < r_terms else ""
-        raise ValueError(f"restricted's terms must be a strict subset of full's; got {sorted(r_terms)} and "
-                         f"{sorted(f_terms)}.{hint}")
+        raise ValueError(
+            f"restricted's terms must be a strict subset of full's; got {sorted(r_terms)} and {sorted(f_terms)}.{hint}"
+        )
     anova = anova_lm(restricted, full)
     row = anova.iloc[1]
-    return NestedTest(f_value=float(row["F"]), p_value=float(row["Pr(>F)"]),
-                      df_num=int(round(row["df_diff"])), df_denom=int(round(row["df_resid"])), anova=anova)
+    return NestedTest(
+        f_value=float(row["F"]),
+        p_value=float(row["Pr(>F)"]),
+        df_num=int(round(row["df_diff"])),
+        df_denom=int(round(row["df_resid"])),
+        anova=anova,
+    )
 
 
 # --------------------------------------------------------------------------- #
 # bootstrap
 # --------------------------------------------------------------------------- #
-def bootstrap_coefficients(result: Any, *, n_resamples: int = 1000, alpha: float = 0.05,
-                           random_state: int | np.random.Generator | None = None) -> pd.DataFrame:
+def bootstrap_coefficients(
+    result: Any, *, n_resamples: int = 1000, alpha: float = 0.05, random_state: int | np.random.Generator | None = None
+) -> pd.DataFrame:
     """Row (case) bootstrap of an OLS fit: percentile CIs that do not assume normal residuals.
 
     For :math:`b = 1, \\dots, B` draw :math:`n` rows with replacement, refit
@@ -380,6 +429,25 @@ def bootstrap_coefficients(result: Any, *, n_resamples: int = 1000, alpha: float
         ``std_error`` (standard deviation of the bootstrap estimates),
         ``ci_low``, ``ci_high`` (percentile interval).
 
+    Raises
+    ------
+    TypeError
+        If ``result`` is not a fitted statsmodels regression result from the
+        formula API, or ``n_resamples``, ``alpha`` or ``random_state`` has the
+        wrong type.
+    ValueError
+        If ``n_resamples < 20``, ``alpha`` is not in (0, 1) or ``random_state``
+        is a negative int.
+
+    Examples
+    --------
+    >>> import statsmodels.formula.api as smf
+    >>> from mmlab.data import load_book_reviews
+    >>> fit = smf.ols("score ~ smiling * critic", load_book_reviews()).fit()
+    >>> boot = bootstrap_coefficients(fit, n_resamples=200, random_state=0)
+    >>> bool((boot["ci_low"] < boot["estimate"]).all() and (boot["estimate"] < boot["ci_high"]).all())
+    True
+
     References
     ----------
     Efron, B. and Tibshirani, R. J. *An Introduction to the Bootstrap*.
@@ -397,8 +465,10 @@ def bootstrap_coefficients(result: Any, *, n_resamples: int = 1000, alpha: float
         rows = rng.integers(0, n, n)
         draws[b] = np.linalg.lstsq(x[rows], y[rows], rcond=None)[0]
     low, high = np.quantile(draws, [alpha / 2, 1 - alpha / 2], axis=0)
-    return pd.DataFrame({"estimate": np.asarray(result.params), "std_error": draws.std(axis=0, ddof=1),
-                         "ci_low": low, "ci_high": high}, index=pd.Index(model_terms(result), name="term"))
+    return pd.DataFrame(
+        {"estimate": np.asarray(result.params), "std_error": draws.std(axis=0, ddof=1), "ci_low": low, "ci_high": high},
+        index=pd.Index(model_terms(result), name="term"),
+    )
 
 
 # --------------------------------------------------------------------------- #
@@ -423,7 +493,12 @@ def published_table(rows: Mapping[str, Sequence[float]]) -> pd.DataFrame:
     TypeError
         If ``rows`` is not a mapping.
     ValueError
-        If it is empty or a row is not three numbers with ``ci_low <= estimate <= ci_high``.
+        If it is empty or a row is not three finite numbers with ``ci_low <= estimate <= ci_high``.
+
+    Examples
+    --------
+    >>> published_table({"smiling": (1.19, 0.85, 1.53)}).loc["smiling", "ci_high"]
+    np.float64(1.53)
     """
     if not isinstance(rows, Mapping):
         raise TypeError(f"rows must be a mapping {{term: (estimate, ci_low, ci_high)}}; got {type(rows).__name__}.")
@@ -434,7 +509,11 @@ def published_table(rows: Mapping[str, Sequence[float]]) -> pd.DataFrame:
         try:
             est, lo, hi = (float(v) for v in row)
         except (TypeError, ValueError):
-            raise ValueError(f"rows[{term!r}] must be three numbers (estimate, ci_low, ci_high); got {row!r}.") from None
+            raise ValueError(
+                f"rows[{term!r}] must be three numbers (estimate, ci_low, ci_high); got {row!r}."
+            ) from None
+        if not all(np.isfinite((est, lo, hi))):
+            raise ValueError(f"rows[{term!r}] must be three finite numbers (estimate, ci_low, ci_high); got {row!r}.")
         if not lo <= est <= hi:
             raise ValueError(f"rows[{term!r}] must satisfy ci_low <= estimate <= ci_high; got {(est, lo, hi)}.")
         values[term] = (est, lo, hi)
@@ -475,18 +554,22 @@ def compare_tables(fitted: pd.DataFrame, published: pd.DataFrame) -> pd.DataFram
         if missing:
             raise ValueError(f"{name} must have the columns estimate, ci_low, ci_high; it lacks {missing}.")
     if set(fitted.index) != set(published.index):
-        raise ValueError(f"fitted and published must list the same terms; got {list(fitted.index)} and "
-                         f"{list(published.index)}. Name terms as patsy does (e.g. 'smiling:critic').")
+        raise ValueError(
+            f"fitted and published must list the same terms; got {list(fitted.index)} and "
+            f"{list(published.index)}. Name terms as patsy does (e.g. 'smiling:critic')."
+        )
     pub = published.loc[fitted.index]
-    out = pd.DataFrame({
-        "estimate": fitted["estimate"],
-        "published": pub["estimate"],
-        "published_low": pub["ci_low"],
-        "published_high": pub["ci_high"],
-        "inside_published_ci": (fitted["estimate"] >= pub["ci_low"]) & (fitted["estimate"] <= pub["ci_high"]),
-        "width": fitted["ci_high"] - fitted["ci_low"],
-        "published_width": pub["ci_high"] - pub["ci_low"],
-    })
+    out = pd.DataFrame(
+        {
+            "estimate": fitted["estimate"],
+            "published": pub["estimate"],
+            "published_low": pub["ci_low"],
+            "published_high": pub["ci_high"],
+            "inside_published_ci": (fitted["estimate"] >= pub["ci_low"]) & (fitted["estimate"] <= pub["ci_high"]),
+            "width": fitted["ci_high"] - fitted["ci_low"],
+            "published_width": pub["ci_high"] - pub["ci_low"],
+        }
+    )
     out["width_ratio"] = out["width"] / out["published_width"]
     out.index.name = "term"
     return out
@@ -500,8 +583,12 @@ def _check_result(result: Any, name: str = "result") -> None:
     needed = ("params", "bse", "conf_int", "cov_params", "t_test", "model")
     if isinstance(result, type) or not all(hasattr(result, a) for a in needed):
         hint = " Did you forget .fit()?" if hasattr(result, "fit") and not hasattr(result, "params") else ""
-        raise TypeError(f"{name} must be a fitted statsmodels regression result (e.g. smf.ols(formula, data).fit()); "
-                        f"got {type(result).__name__}.{hint}")
+        raise TypeError(
+            f"{name} must be a fitted statsmodels regression result (e.g. smf.ols(formula, data).fit()); "
+            f"got {type(result).__name__}.{hint}"
+        )
     if not isinstance(result.params, pd.Series):
-        raise TypeError(f"{name} must come from the formula API (smf.ols), whose coefficients are named; "
-                        "got unnamed coefficients (sm.OLS on arrays). Fit with a formula instead.")
+        raise TypeError(
+            f"{name} must come from the formula API (smf.ols), whose coefficients are named; "
+            "got unnamed coefficients (sm.OLS on arrays). Fit with a formula instead."
+        )

@@ -15,7 +15,6 @@ Used by: every notebook under ``lectures/`` and ``labs/``.
 
 from __future__ import annotations
 
-import numbers
 import os
 import random
 from collections.abc import Mapping
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mmlab._validation import check_positive_int
 from mmlab.exceptions import ClaimFailed
 
 if TYPE_CHECKING:  # torch is imported where it is used, so `import mmlab` stays light
@@ -55,6 +55,16 @@ def device() -> torch.device:
     Returns
     -------
     torch.device
+
+    Raises
+    ------
+    ValueError
+        If ``MMLAB_DEVICE`` is set to something that is not a torch device.
+
+    Examples
+    --------
+    >>> device().type in ("cuda", "mps", "cpu")
+    True
     """
     import torch
 
@@ -64,8 +74,7 @@ def device() -> torch.device:
             return torch.device(forced)
         except RuntimeError as err:
             raise ValueError(
-                f"MMLAB_DEVICE must name a torch device such as 'cpu' or 'cuda:0'; "
-                f"got {forced!r} ({err})."
+                f"MMLAB_DEVICE must name a torch device such as 'cpu' or 'cuda:0'; got {forced!r} ({err})."
             ) from None
     if torch.cuda.is_available():
         return torch.device("cuda")
@@ -88,6 +97,13 @@ def set_num_threads(n: int | None = None) -> int:
     -------
     int
         The number of threads torch now uses.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer.
+    ValueError
+        If ``n`` (or ``MMLAB_NUM_THREADS``) is not a positive integer.
     """
     import torch
 
@@ -98,12 +114,9 @@ def set_num_threads(n: int | None = None) -> int:
         try:
             n = int(env)
         except ValueError:
-            raise ValueError(
-                f"MMLAB_NUM_THREADS must be a positive integer; got {env!r}."
-            ) from None
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"n must be a positive integer; got {n!r}.")
-    torch.set_num_threads(int(n))
+            raise ValueError(f"MMLAB_NUM_THREADS must be a positive integer; got {env!r}.") from None
+    n = check_positive_int(n, "n")
+    torch.set_num_threads(n)
     return torch.get_num_threads()
 
 
@@ -125,16 +138,26 @@ def seed_everything(seed: int = 0) -> int:
     -------
     int
         The seed, so a notebook can print it.
+
+    Raises
+    ------
+    TypeError
+        If ``seed`` is not an integer.
+    ValueError
+        If ``seed`` is outside [0, 2**32) (NumPy's global generator takes no more).
+
+    Examples
+    --------
+    >>> seed_everything(3)
+    3
     """
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer; got {type(seed).__name__} {seed!r}.")
-    if not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be in [0, 2**32); got {seed}.")
+    seed = check_positive_int(seed, "seed", minimum=0)
+    if seed >= 2**32:
+        raise ValueError(f"seed must be in [0, 2**32) (NumPy's global generator takes no more); got {seed}.")
     import torch
 
-    seed = int(seed)
     random.seed(seed)
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002  seeding the global generator is this function's job
     torch.manual_seed(seed)  # also seeds every CUDA device
     set_num_threads()
     return seed
@@ -153,6 +176,11 @@ def profile() -> str:
     ------
     ValueError
         If ``MMLAB_PROFILE`` is set to anything but one of :data:`PROFILES`.
+
+    Examples
+    --------
+    >>> profile() in PROFILES
+    True
     """
     value = os.environ.get("MMLAB_PROFILE", "").strip().lower()
     if value:
@@ -184,6 +212,14 @@ def sizes(table: Mapping[str, Mapping[str, Any]], *, which: str | None = None) -
     dict
         A copy of ``table[which]``.
 
+    Raises
+    ------
+    TypeError
+        If ``table`` or one of its rows is not a mapping.
+    ValueError
+        If ``table`` lacks a profile or has an extra one, the two rows name
+        different sizes, or ``which`` (or ``MMLAB_PROFILE``) is not a profile.
+
     Examples
     --------
     >>> sizes({"quick": {"n": 100}, "full": {"n": 10_000}}, which="quick")
@@ -191,16 +227,12 @@ def sizes(table: Mapping[str, Mapping[str, Any]], *, which: str | None = None) -
     """
     if not isinstance(table, Mapping):
         raise TypeError(
-            f"table must be a mapping such as {{'quick': {{...}}, 'full': {{...}}}}; "
-            f"got {type(table).__name__}."
+            f"table must be a mapping such as {{'quick': {{...}}, 'full': {{...}}}}; got {type(table).__name__}."
         )
     missing = [p for p in PROFILES if p not in table]
     extra = [k for k in table if k not in PROFILES]
     if missing or extra:
-        raise ValueError(
-            f"table must have exactly the keys {list(PROFILES)}; "
-            f"missing {missing}, unexpected {extra}."
-        )
+        raise ValueError(f"table must have exactly the keys {list(PROFILES)}; missing {missing}, unexpected {extra}.")
     for p in PROFILES:
         if not isinstance(table[p], Mapping):
             raise TypeError(f"table[{p!r}] must be a mapping of sizes; got {type(table[p]).__name__}.")
@@ -234,8 +266,7 @@ def _as_bool(condition: Any) -> bool:
             )
         return bool(condition.item() if hasattr(condition, "item") else condition)
     raise TypeError(
-        "claim's condition must be a bool (the result of a comparison); "
-        f"got {type(condition).__name__} {condition!r}."
+        f"claim's condition must be a bool (the result of a comparison); got {type(condition).__name__} {condition!r}."
     )
 
 

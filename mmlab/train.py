@@ -15,21 +15,19 @@ Used by: the fusion lectures and labs, and every notebook that trains a model.
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 import torch
 from torch import nn
 
-from mmlab._validation import RandomState, check_positive_int, seed_from_random_state
+from mmlab._validation import RandomState, check_positive_int, check_scalar, seed_from_random_state
 from mmlab.runtime import device as default_device
 
 __all__ = ["METRICS", "History", "evaluate", "fit", "predict"]
 
-Inputs = Union[torch.Tensor, Sequence[torch.Tensor]]
+Inputs = torch.Tensor | Sequence[torch.Tensor]
 
 
 # --------------------------------------------------------------------------- #
@@ -91,7 +89,15 @@ class History:
     metrics: dict[str, list[float]] = field(default_factory=dict)
 
     def final(self, name: str = "loss") -> float:
-        """Return the last recorded value of ``loss``, ``val_loss`` or a metric."""
+        """Return the last recorded value of ``loss``, ``val_loss`` or a metric.
+
+        Raises
+        ------
+        KeyError
+            If no series has that name.
+        ValueError
+            If the series is empty (e.g. ``val_loss`` without validation data).
+        """
         if name == "loss":
             series = self.loss
         elif name == "val_loss":
@@ -127,8 +133,7 @@ def _as_structure(inputs: Any, name: str) -> tuple[list[torch.Tensor], bool]:
             raise ValueError(f"{name} must hold at least one modality tensor; got an empty sequence.")
     else:
         raise TypeError(
-            f"{name} must be a torch.Tensor or a list/tuple of tensors (one per modality); "
-            f"got {type(inputs).__name__}."
+            f"{name} must be a torch.Tensor or a list/tuple of tensors (one per modality); got {type(inputs).__name__}."
         )
     for i, t in enumerate(tensors):
         if not isinstance(t, torch.Tensor):
@@ -139,6 +144,63 @@ def _as_structure(inputs: Any, name: str) -> tuple[list[torch.Tensor], bool]:
     if len(set(lengths)) > 1:
         raise ValueError(f"the modalities in {name} must hold paired samples (same first dimension); got {lengths}.")
     return tensors, multi
+
+
+def _check_targets(targets: Any, loss: str | Callable, n: int, name: str = "targets") -> torch.Tensor:
+    """Check targets against the number of samples and, for a named loss, its kind of target."""
+    if not isinstance(targets, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor; got {type(targets).__name__}.")
+    if targets.ndim == 0 or targets.shape[0] != n:
+        got = "a 0-d tensor" if targets.ndim == 0 else f"{targets.shape[0]} targets"
+        raise ValueError(f"inputs and {name} must hold paired samples; got {n} input rows and {got}.")
+    if callable(loss):  # a custom loss decides what its targets mean
+        return targets
+    if loss == "cross_entropy":
+        if targets.is_floating_point() or targets.is_complex() or targets.dtype == torch.bool:
+            raise TypeError(
+                f"{name} must hold integer class indices for loss='cross_entropy'; got dtype {targets.dtype} "
+                "(a float target would be truncated to a class). Convert whole-number labels with "
+                f"{name}.long(), or use loss='mse' for a continuous target."
+            )
+        if targets.ndim != 1:
+            raise ValueError(
+                f"{name} must have shape (n,), one class index per sample, for loss='cross_entropy'; "
+                f"got shape {tuple(targets.shape)}."
+            )
+        if n and int(targets.min()) < 0:
+            raise ValueError(
+                f"{name} must hold class indices 0 .. C-1 for loss='cross_entropy'; got the label "
+                f"{int(targets.min())}. Re-encode the labels first."
+            )
+        return targets
+    if targets.is_complex() or targets.dtype == torch.bool:
+        raise TypeError(f"{name} must hold real numbers for loss={loss!r}; got dtype {targets.dtype}.")
+    if targets.is_floating_point() and n and not bool(torch.isfinite(targets).all()):
+        raise ValueError(f"{name} must be finite for loss={loss!r}; got NaN or infinite values.")
+    if loss == "bce" and n and (float(targets.min()) < 0 or float(targets.max()) > 1):
+        raise ValueError(
+            f"{name} must lie in [0, 1] for loss='bce' (labels 0/1 or probabilities); got values from "
+            f"{float(targets.min()):.3g} to {float(targets.max()):.3g}."
+        )
+    return targets
+
+
+def _check_finite_inputs(tensors: list[torch.Tensor], multi: bool, name: str) -> None:
+    for i, t in enumerate(tensors):
+        if t.is_floating_point() and t.numel() and not bool(torch.isfinite(t).all()):
+            where = f"{name}[{i}]" if multi else name
+            raise ValueError(f"{where} must be finite; got NaN or infinite values. Impute or drop those rows first.")
+
+
+def _resolve_device(device: torch.device | str | None, default: Callable[[], torch.device]) -> torch.device:
+    if device is None:
+        return default()
+    try:
+        return torch.device(device)
+    except (RuntimeError, TypeError) as err:
+        raise ValueError(
+            f"device must name a torch device such as 'cpu' or 'cuda:0'; got {device!r} ({err})."
+        ) from None
 
 
 def _pack(tensors: list[torch.Tensor], multi: bool) -> Inputs:
@@ -160,7 +222,9 @@ def _resolve_metrics(metrics: Sequence[str] | Mapping[str, Callable]) -> dict[st
         metrics = (metrics,)
     unknown = [m for m in metrics if m not in METRICS]
     if unknown:
-        raise ValueError(f"unknown metric(s) {unknown}; known metrics are {sorted(METRICS)} (or pass a dict name -> fn).")
+        raise ValueError(
+            f"unknown metric(s) {unknown}; known metrics are {sorted(METRICS)} (or pass a dict name -> fn)."
+        )
     return {m: METRICS[m] for m in metrics}
 
 
@@ -222,41 +286,73 @@ def fit(
     Returns
     -------
     History
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a module, ``inputs`` is not a tensor, a sequence of
+        tensors or a DataLoader, ``targets`` is not a tensor, a named loss gets
+        the wrong kind of target (float class labels for ``"cross_entropy"``,
+        which would be truncated), or a number argument (``lr``,
+        ``weight_decay``, ``random_state``, ...) has the wrong type.
+    ValueError
+        If there are no samples (or the DataLoader yields no batch), inputs
+        and targets are not paired, inputs or targets hold NaN or infinite
+        values, class labels are negative or reach the number of logits,
+        ``bce`` targets leave [0, 1], ``epochs``/``batch_size`` < 1, ``lr``
+        is not a finite number > 0, ``weight_decay`` is not a finite number
+        >= 0, ``random_state`` is a negative int, or ``loss``, ``metrics``,
+        ``optimizer`` or ``device`` is unknown.
+
+    Examples
+    --------
+    >>> x = torch.randn(64, 3, generator=torch.Generator().manual_seed(0))
+    >>> y = (x[:, 0] > 0).long()
+    >>> history = fit(nn.Linear(3, 2), x, y, epochs=3, progress=False, device="cpu")
+    >>> history.epoch, len(history.loss)
+    ([1, 2, 3], 3)
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}.")
     epochs = check_positive_int(epochs, "epochs")
     batch_size = check_positive_int(batch_size, "batch_size")
-    if not (isinstance(lr, numbers.Real) and lr > 0 and math.isfinite(lr)):
-        raise ValueError(f"lr must be a positive finite number; got {lr!r}.")
-    if not (isinstance(weight_decay, numbers.Real) and weight_decay >= 0):
-        raise ValueError(f"weight_decay must be a non-negative number; got {weight_decay!r}.")
+    lr = check_scalar(lr, "lr", min_val=0, include_boundaries="neither")
+    weight_decay = check_scalar(weight_decay, "weight_decay", min_val=0)
     seed = seed_from_random_state(random_state)
     loss_fn = _resolve_loss(loss)
     metric_fns = _resolve_metrics(metrics)
-    dev = torch.device(device) if device is not None else default_device()
-    model.to(dev)
-    opt = _make_optimizer(optimizer, model, lr, weight_decay)
+    dev = _resolve_device(device, default_device)
 
     loader = None
+    n_logits_checked = not (isinstance(loss, str) and loss == "cross_entropy")
     if isinstance(inputs, torch.utils.data.DataLoader):
         if targets is not None:
             raise ValueError("with a DataLoader, targets must be None (the loader yields (inputs, targets)).")
         loader = inputs
+        n_logits_checked = True
     else:
         if targets is None:
             raise ValueError("targets is required when inputs are tensors.")
         xs, multi = _as_structure(inputs, "inputs")
-        if not isinstance(targets, torch.Tensor):
-            raise TypeError(f"targets must be a torch.Tensor; got {type(targets).__name__}.")
-        if targets.shape[0] != xs[0].shape[0]:
+        n = xs[0].shape[0]
+        if n == 0:
             raise ValueError(
-                f"inputs and targets must hold paired samples; got {xs[0].shape[0]} input rows "
-                f"and {targets.shape[0]} targets."
+                "inputs must hold at least one sample; got 0 rows. Check the split or filter that produced them."
             )
+        _check_finite_inputs(xs, multi, "inputs")
+        y = _check_targets(targets, loss, n)
+        y_max = int(y.max()) if not n_logits_checked else 0
+    if val is not None:
+        if not isinstance(val, (tuple, list)) or len(val) != 2:
+            raise TypeError(f"val must be a pair (inputs, targets); got {type(val).__name__}.")
+        val_xs, val_multi = _as_structure(val[0], "val inputs")
+        _check_finite_inputs(val_xs, val_multi, "val inputs")
+        _check_targets(val[1], loss, val_xs[0].shape[0], name="val targets")
+    model.to(dev)
+    opt = _make_optimizer(optimizer, model, lr, weight_decay)
+    if loader is None:
         xs = [x.to(dev) for x in xs]
-        y = targets.to(dev)
-        n = y.shape[0]
+        y = y.to(dev)
 
     history = History()
     bar = _progress(range(1, epochs + 1), progress)
@@ -268,12 +364,19 @@ def fit(
         if loader is None:
             gen = torch.Generator().manual_seed((seed + epoch) % 2**63)
             order = torch.randperm(n, generator=gen).to(dev)
-            batches = ((_pack([x[idx] for x in xs], multi), y[idx])
-                       for idx in order.split(batch_size))
+            batches = ((_pack([x[idx] for x in xs], multi), y[idx]) for idx in order.split(batch_size))
         else:
             batches = ((_to_device(bx, dev), by.to(dev)) for bx, by in loader)
         for bx, by in batches:
             out = model(bx)
+            if not n_logits_checked:  # once: class labels must index the model's logits
+                if out.ndim != 2 or y_max >= out.shape[1]:
+                    raise ValueError(
+                        f"targets hold class indices up to {y_max}, so loss='cross_entropy' needs logits of shape "
+                        f"(n, C) with C > {y_max}; the model returns shape {tuple(out.shape)}. Give the model "
+                        "one output per class."
+                    )
+                n_logits_checked = True
             value = loss_fn(out, by)
             opt.zero_grad(set_to_none=True)
             value.backward()
@@ -284,10 +387,12 @@ def fit(
                 totals["loss"] += value.detach() * k
                 for m, fn in metric_fns.items():
                     totals[m] += fn(out.detach(), by) * k
+        if seen == 0:
+            raise ValueError("inputs (a DataLoader) yielded no batch in an epoch; give it at least one sample.")
         history.epoch.append(epoch)
-        history.loss.append(float(totals["loss"]) / max(seen, 1))
+        history.loss.append(float(totals["loss"]) / seen)
         for m in metric_fns:
-            history.metrics.setdefault(m, []).append(float(totals[m]) / max(seen, 1))
+            history.metrics.setdefault(m, []).append(float(totals[m]) / seen)
         if val is not None:
             scores = evaluate(model, val[0], val[1], metrics=metric_fns, loss=loss_fn, device=dev)
             history.val_loss.append(scores.pop("loss"))
@@ -302,8 +407,9 @@ def fit(
 
 
 @torch.no_grad()
-def predict(model: nn.Module, inputs: Inputs, *, batch_size: int = 1024,
-            device: torch.device | str | None = None) -> torch.Tensor:
+def predict(
+    model: nn.Module, inputs: Inputs, *, batch_size: int = 1024, device: torch.device | str | None = None
+) -> torch.Tensor:
     """Return ``model``'s outputs on ``inputs`` (evaluation mode, no gradients), on the CPU.
 
     Parameters
@@ -315,42 +421,78 @@ def predict(model: nn.Module, inputs: Inputs, *, batch_size: int = 1024,
     Returns
     -------
     Tensor of shape (n, ...)
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a module or ``inputs`` is not a tensor or a
+        sequence of tensors.
+    ValueError
+        If the modalities are not paired, ``batch_size`` < 1 or ``device`` is unknown.
+
+    Examples
+    --------
+    >>> predict(nn.Linear(3, 2), torch.zeros(5, 3), device="cpu").shape
+    torch.Size([5, 2])
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}.")
     batch_size = check_positive_int(batch_size, "batch_size")
     xs, multi = _as_structure(inputs, "inputs")
-    dev = torch.device(device) if device is not None else next(
-        (p.device for p in model.parameters()), default_device())
+    dev = _resolve_device(device, lambda: next((p.device for p in model.parameters()), default_device()))
     was_training = model.training
     model.eval()
     outs = []
     n = xs[0].shape[0]
     for start in range(0, n, batch_size):
-        batch = [x[start:start + batch_size].to(dev) for x in xs]
+        batch = [x[start : start + batch_size].to(dev) for x in xs]
         outs.append(model(_pack(batch, multi)).detach().cpu())
     model.train(was_training)
     return torch.cat(outs) if outs else torch.empty(0)
 
 
 @torch.no_grad()
-def evaluate(model: nn.Module, inputs: Inputs, targets: torch.Tensor, *,
-             metrics: Sequence[str] | Mapping[str, Callable] = ("accuracy",),
-             loss: str | Callable | None = None, batch_size: int = 1024,
-             device: torch.device | str | None = None) -> dict[str, float]:
+def evaluate(
+    model: nn.Module,
+    inputs: Inputs,
+    targets: torch.Tensor,
+    *,
+    metrics: Sequence[str] | Mapping[str, Callable] = ("accuracy",),
+    loss: str | Callable | None = None,
+    batch_size: int = 1024,
+    device: torch.device | str | None = None,
+) -> dict[str, float]:
     """Evaluate ``model`` on ``(inputs, targets)``: metrics (and the loss, if given).
 
     Returns
     -------
     dict of str to float
         One entry per metric, plus ``"loss"`` when ``loss`` is given.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`predict`; also if ``targets`` is not a tensor paired with
+        ``inputs``, a metric or loss is unknown, or a named loss gets the
+        wrong kind of target (as in :func:`fit`).
+
+    Examples
+    --------
+    >>> x, y = torch.zeros(4, 3), torch.zeros(4, dtype=torch.long)
+    >>> sorted(evaluate(nn.Linear(3, 2), x, y, loss="cross_entropy", device="cpu"))
+    ['accuracy', 'loss']
     """
     metric_fns = _resolve_metrics(metrics)
     if not isinstance(targets, torch.Tensor):
         raise TypeError(f"targets must be a torch.Tensor; got {type(targets).__name__}.")
+    if loss is not None:
+        _resolve_loss(loss)
     out = predict(model, inputs, batch_size=batch_size, device=device)
-    if out.shape[0] != targets.shape[0]:
-        raise ValueError(f"inputs and targets must hold paired samples; got {out.shape[0]} and {targets.shape[0]}.")
+    if targets.ndim == 0 or out.shape[0] != targets.shape[0]:
+        got = "a 0-d tensor" if targets.ndim == 0 else str(targets.shape[0])
+        raise ValueError(f"inputs and targets must hold paired samples; got {out.shape[0]} and {got}.")
+    if loss is not None:
+        _check_targets(targets, loss, out.shape[0])
     y = targets.cpu()
     scores = {m: float(fn(out, y)) for m, fn in metric_fns.items()}
     if loss is not None:

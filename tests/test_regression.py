@@ -75,12 +75,15 @@ def test_coefficient_table_rejects_bad_inputs():
     with pytest.raises(TypeError, match="must come from the formula API"):
         coefficient_table(sm.OLS(data.score.to_numpy(), sm.add_constant(data.smiling.to_numpy())).fit())
     fit = _fits(data)[0]
-    with pytest.raises(ValueError, match=r"alpha must lie in \(0.0, 1.0\)"):
+    with pytest.raises(ValueError, match=r"alpha must lie in \(0, 1\); got 1.0"):
         coefficient_table(fit, alpha=1.0)
+    with pytest.raises(TypeError, match=r"alpha must be a real number in \(0, 1\); got str '5%'"):
+        coefficient_table(fit, alpha="5%")
     with pytest.raises(TypeError, match="symbols must map term names to display names"):
         coefficient_table(fit, symbols=["w0", "w1"])
     # a mapping shared by nested models: terms the model lacks are ignored
-    assert coefficient_table(fit, symbols={"smiling:critic": "w3"})["symbol"].tolist() == ["Intercept", "smiling", "critic"]
+    table = coefficient_table(fit, symbols={"smiling:critic": "w3"})
+    assert table["symbol"].tolist() == ["Intercept", "smiling", "critic"]
 
 
 # --------------------------------------------------------------------------- #
@@ -119,8 +122,10 @@ def test_simple_slopes_rejects_bad_inputs():
         simple_slopes(interaction, focal="laughing")
     with pytest.raises(ValueError, match="levels must hold at least one value"):
         simple_slopes(interaction, levels=())
-    with pytest.raises(TypeError, match="levels must be numbers"):
+    with pytest.raises(TypeError, match=r"levels\[0\] must be a real number; got str 'critic'"):
         simple_slopes(interaction, levels=("critic",))
+    with pytest.raises(ValueError, match=r"levels\[1\] must be a finite real number; got nan"):
+        simple_slopes(interaction, levels=(0, float("nan")))
     with pytest.raises(ValueError, match="alpha must lie"):
         simple_slopes(interaction, alpha=0)
 
@@ -209,8 +214,10 @@ def test_bootstrap_rejects_bad_inputs():
 def test_published_table_and_compare_tables():
     fit = _fits(_data(0))[1]
     fitted = coefficient_table(fit)
-    rows = {t: (fitted.loc[t, "estimate"], fitted.loc[t, "ci_low"] - 0.1, fitted.loc[t, "ci_high"] + 0.1)
-            for t in reversed(fitted.index)}
+    rows = {
+        t: (fitted.loc[t, "estimate"], fitted.loc[t, "ci_low"] - 0.1, fitted.loc[t, "ci_high"] + 0.1)
+        for t in reversed(fitted.index)
+    }
     published = published_table(rows)
     assert list(published.columns) == ["estimate", "ci_low", "ci_high"]
     cmp = compare_tables(fitted, published)
@@ -232,6 +239,8 @@ def test_published_and_compare_reject_bad_inputs():
         published_table({"w0": (1.0, 0.0)})
     with pytest.raises(ValueError, match="ci_low <= estimate <= ci_high"):
         published_table({"w0": (3.0, 0.0, 2.0)})
+    with pytest.raises(ValueError, match="three finite numbers"):
+        published_table({"w0": (1.0, -np.inf, np.inf)})
     fitted = coefficient_table(_fits(_data(0))[0])
     with pytest.raises(TypeError, match="published must be a pandas DataFrame"):
         compare_tables(fitted, {"Intercept": (1, 0, 2)})

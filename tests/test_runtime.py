@@ -118,11 +118,25 @@ def test_sizes_rejects_unknown_profile():
 
 # ----------------------------------------------------------------- seeds / device / threads
 def test_seed_everything_makes_python_numpy_torch_repeat():
+    assert seed_everything(123) == 123
+    a = (random.random(), np.random.rand(), torch.rand(1).item())  # noqa: NPY002  global state is the subject
     seed_everything(123)
-    a = (random.random(), np.random.rand(), torch.rand(1).item())
-    seed_everything(123)
-    b = (random.random(), np.random.rand(), torch.rand(1).item())
+    b = (random.random(), np.random.rand(), torch.rand(1).item())  # noqa: NPY002  global state is the subject
     assert a == b
+    seed_everything(124)  # and another seed gives other draws in every library
+    c = (random.random(), np.random.rand(), torch.rand(1).item())  # noqa: NPY002  global state is the subject
+    assert all(x != y for x, y in zip(a, c, strict=True))
+
+
+def test_seed_everything_applies_the_thread_setting(monkeypatch):
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        monkeypatch.setenv("MMLAB_NUM_THREADS", "1")
+        seed_everything(0)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
 
 
 @pytest.mark.parametrize("bad, err", [(-1, ValueError), (2**32, ValueError), (1.5, TypeError), (True, TypeError)])
@@ -131,19 +145,44 @@ def test_seed_everything_rejects_bad_seeds(bad, err):
         seed_everything(bad)
 
 
-def test_device_is_a_torch_device(monkeypatch):
+class _Backend:
+    def __init__(self, available: bool) -> None:
+        self.available = available
+
+    def is_available(self) -> bool:
+        return self.available
+
+
+@pytest.mark.parametrize(
+    "cuda, mps, expected",
+    [
+        (True, True, "cuda"),  # CUDA first, even where MPS exists
+        (False, True, "mps"),  # then Apple's GPU
+        (False, False, "cpu"),  # then the CPU
+    ],
+)
+def test_device_prefers_cuda_then_mps_then_cpu(monkeypatch, cuda, mps, expected):
     monkeypatch.delenv("MMLAB_DEVICE", raising=False)
-    d = device()
-    assert isinstance(d, torch.device)
-    assert d.type in {"cpu", "cuda", "mps"}
-    assert torch.zeros(1, device=d).device.type == d.type
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    monkeypatch.setattr(torch.backends, "mps", _Backend(mps))
+    assert device() == torch.device(expected)
 
 
-def test_device_override(monkeypatch):
-    monkeypatch.setenv("MMLAB_DEVICE", "cpu")
+def test_device_without_an_mps_backend_falls_back_to_cpu(monkeypatch):
+    monkeypatch.delenv("MMLAB_DEVICE", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.delattr(torch.backends, "mps")  # builds without the MPS module
     assert device() == torch.device("cpu")
+
+
+def test_device_override_wins_over_detection(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setenv("MMLAB_DEVICE", " cpu ")
+    assert device() == torch.device("cpu")
+    monkeypatch.setenv("MMLAB_DEVICE", "cuda:1")
+    assert device() == torch.device("cuda", 1)  # named, not opened: the choice is the user's
     monkeypatch.setenv("MMLAB_DEVICE", "warp-drive")
-    with pytest.raises(ValueError, match="MMLAB_DEVICE must name a torch device"):
+    with pytest.raises(ValueError, match="MMLAB_DEVICE must name a torch device.*'warp-drive'"):
         device()
 
 
@@ -156,7 +195,10 @@ def test_set_num_threads(monkeypatch):
         monkeypatch.setenv("MMLAB_NUM_THREADS", "many")
         with pytest.raises(ValueError, match="MMLAB_NUM_THREADS must be a positive integer"):
             set_num_threads()
-        with pytest.raises(ValueError, match="positive integer"):
+        with pytest.raises(ValueError, match=r"n must be an integer >= 1; got 0"):
             set_num_threads(0)
+        with pytest.raises(TypeError, match=r"n must be an integer >= 1; got float 2.0"):
+            set_num_threads(2.0)
+        assert torch.get_num_threads() == 1  # a refused call leaves the setting alone
     finally:
         torch.set_num_threads(before)

@@ -6,15 +6,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-import statsmodels.formula.api as smf  # noqa: E402
-from scipy import stats  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.formula.api as smf
+from scipy import stats
 
-from mmlab.regression import coefficient_table, published_table  # noqa: E402
-from mmlab.viz import plot_coefficients, plot_history, plot_interaction, plot_residuals  # noqa: E402
+from mmlab.regression import coefficient_table, published_table
+from mmlab.viz import plot_coefficients, plot_history, plot_interaction, plot_residuals
 
 
 def _history(epochs=4, val=True):
@@ -22,8 +22,9 @@ def _history(epochs=4, val=True):
     metrics = {"accuracy": [0.5 + 0.1 * i for i in range(epochs)]}
     if val:
         metrics["val_accuracy"] = [0.45 + 0.1 * i for i in range(epochs)]
-    return SimpleNamespace(epoch=e, loss=[1.0 / i for i in e], val_loss=[1.2 / i for i in e] if val else [],
-                           metrics=metrics)
+    return SimpleNamespace(
+        epoch=e, loss=[1.0 / i for i in e], val_loss=[1.2 / i for i in e] if val else [], metrics=metrics
+    )
 
 
 # --------------------------------------------------------------------------- #
@@ -39,7 +40,7 @@ def test_plot_coefficients_draws_each_interval(make_reviews):
     # the error bar's horizontal segments span [ci_low, ci_high] for each term
     segments = ax.collections[0].get_segments()
     spans = sorted((s[0][0], s[1][0]) for s in segments)
-    expected = sorted(zip(table["ci_low"], table["ci_high"]))
+    expected = sorted(zip(table["ci_low"], table["ci_high"], strict=True))
     np.testing.assert_allclose(spans, expected)
 
 
@@ -82,10 +83,10 @@ def test_plot_interaction_lines_and_bands_follow_the_fit(make_reviews):
     bands = [c for c in ax.collections if c.get_label().endswith("CI of the mean")]
     assert len(bands) == 2
     cov, t = fit.cov_params().to_numpy(), stats.t.ppf(0.975, fit.df_resid)
-    for level, (line, band) in enumerate(zip(lines, bands)):
+    for level, (line, band) in enumerate(zip(lines, bands, strict=True)):
         x, y = line.get_data()
         verts = band.get_paths()[0].vertices
-        for xi, yi in zip(x[::7], y[::7]):
+        for xi, yi in zip(x[::7], y[::7], strict=True):
             ys = verts[np.isclose(verts[:, 0], xi), 1]
             row = np.array([1.0, xi, level, xi * level])
             half = t * np.sqrt(row @ cov @ row)  # independent: t * sqrt(x0' Cov x0)

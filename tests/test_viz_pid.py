@@ -9,13 +9,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from mmlab.quantify import ATOMS
-from mmlab.viz import ATOM_LABELS, plot_atoms, plot_atoms_path, plot_joint_table  # noqa: E402
-from mmlab.quantify import and_, pair_copy, xor  # noqa: E402
+from mmlab.quantify import ATOMS, and_, pair_copy, xor
+from mmlab.viz import ATOM_LABELS, plot_atoms, plot_atoms_path, plot_joint_table
 
 XOR_ATOMS = dict(redundancy=0.0, unique1=0.0, unique2=0.0, synergy=1.0)
 
@@ -40,14 +39,17 @@ def test_plot_atoms_draws_on_a_given_axes():
     assert plot_atoms({"XOR": XOR_ATOMS}, ax=ax, show_total=False, annotate=False) is ax
 
 
-@pytest.mark.parametrize("results, err, match", [
-    ([XOR_ATOMS], TypeError, "results must be a mapping"),
-    ({}, ValueError, "at least one PID result"),
-    ({"x": {"redundancy": 0.0}}, TypeError, "'unique1' is missing"),
-    ({"x": object()}, TypeError, "must be a PID result"),
-    ({"x": dict(XOR_ATOMS, synergy="a")}, TypeError, "must be a number"),
-    ({"x": dict(XOR_ATOMS, synergy=np.nan)}, ValueError, "must be finite"),
-])
+@pytest.mark.parametrize(
+    "results, err, match",
+    [
+        ([XOR_ATOMS], TypeError, "results must be a mapping"),
+        ({}, ValueError, "at least one PID result"),
+        ({"x": {"redundancy": 0.0}}, TypeError, "'unique1' is missing"),
+        ({"x": object()}, TypeError, "must be a PID result"),
+        ({"x": dict(XOR_ATOMS, synergy="a")}, TypeError, "must be a number"),
+        ({"x": dict(XOR_ATOMS, synergy=np.nan)}, ValueError, "must be finite"),
+    ],
+)
 def test_plot_atoms_rejects_bad_results(results, err, match):
     with pytest.raises(err, match=match):
         plot_atoms(results)
@@ -82,11 +84,14 @@ def test_plot_joint_table_on_given_axes():
     assert drawn[0] is axs[1][0] and not drawn[0].texts
 
 
-@pytest.mark.parametrize("p, kwargs, match", [
-    (xor()[0], {}, "p must have 3 dimension"),
-    (-xor(), {}, "p must be non-negative"),
-    (xor(), {"axes": [None]}, "one Axes per value of y"),
-])
+@pytest.mark.parametrize(
+    "p, kwargs, match",
+    [
+        (xor()[0], {}, "p must have 3 dimension"),
+        (-xor(), {}, "p must be non-negative"),
+        (xor(), {"axes": [None]}, "one Axes per value of y"),
+    ],
+)
 def test_plot_joint_table_rejects_bad_inputs(p, kwargs, match):
     with pytest.raises(ValueError, match=match):
         plot_joint_table(p, **kwargs)
@@ -96,8 +101,8 @@ def test_plot_joint_table_rejects_bad_inputs(p, kwargs, match):
 # the explorer widget
 # --------------------------------------------------------------------------- #
 def test_pid_morph_explorer_draws_and_redraws():
-    from mmlab.widgets import pid_morph_explorer
     from mmlab.quantify import exact_pid
+    from mmlab.widgets import pid_morph_explorer
 
     explorer = pid_morph_explorer(start="xor", end="redundant", t=0.0)
     state = explorer.explorer_state
@@ -111,12 +116,15 @@ def test_pid_morph_explorer_draws_and_redraws():
     assert set(explorer.controls) == {"start", "end", "t"}
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"start": "or"}, "start must be one of"),
-    ({"end": "nand"}, "end must be one of"),
-    ({"t": 1.5}, "t must lie in"),
-    ({"step": 0.0}, "step must lie in"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"start": "or"}, "start must be one of"),
+        ({"end": "nand"}, "end must be one of"),
+        ({"t": 1.5}, "t must lie in"),
+        ({"step": 0.0}, "step must lie in"),
+    ],
+)
 def test_pid_morph_explorer_rejects_bad_arguments(kwargs, match):
     from mmlab.widgets import pid_morph_explorer
 
@@ -134,8 +142,13 @@ def test_plot_atoms_accepts_estimates_and_draws_the_exact_atoms():
     from mmlab.quantify import PIDResult
 
     estimate = PIDResult(redundancy=0.05, unique1=0.02, unique2=0.01, synergy=0.9, total=0.98, method="cluster")
-    ax = plot_atoms({"xor": estimate, "copy": [0.0, 1.0, 0.0, 0.0]}, truth={"xor": [0, 0, 0, 1]},
-                    xlabel="data set", show_total=False, annotate=False)
+    ax = plot_atoms(
+        {"xor": estimate, "copy": [0.0, 1.0, 0.0, 0.0]},
+        truth={"xor": [0, 0, 0, 1]},
+        xlabel="data set",
+        show_total=False,
+        annotate=False,
+    )
     assert ax.get_xlabel() == "data set"
     heights = sorted(round(p.get_height(), 3) for p in ax.patches)
     assert heights == sorted([0.05, 0.02, 0.01, 0.9, 0, 1, 0, 0])
@@ -144,11 +157,14 @@ def test_plot_atoms_accepts_estimates_and_draws_the_exact_atoms():
     assert "exact (planted)" in [t.get_text() for t in ax.get_legend().get_texts()]
 
 
-@pytest.mark.parametrize("truth, err, match", [
-    ([0, 0, 0, 1], TypeError, "truth must be a mapping"),
-    ({"and": [0, 0, 0, 1]}, ValueError, "groups that results does not have"),
-    ({"XOR": [0, 0, 1]}, TypeError, "four numbers"),
-])
+@pytest.mark.parametrize(
+    "truth, err, match",
+    [
+        ([0, 0, 0, 1], TypeError, "truth must be a mapping"),
+        ({"and": [0, 0, 0, 1]}, ValueError, "groups that results does not have"),
+        ({"XOR": [0, 0, 1]}, TypeError, "four numbers"),
+    ],
+)
 def test_plot_atoms_rejects_bad_truth(truth, err, match):
     with pytest.raises(err, match=match):
         plot_atoms({"XOR": XOR_ATOMS}, truth=truth)

@@ -4,13 +4,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import ipywidgets  # noqa: E402
-import pytest  # noqa: E402
-import statsmodels.formula.api as smf  # noqa: E402
+import ipywidgets
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import statsmodels.formula.api as smf
 
-from mmlab.widgets import interaction_explorer  # noqa: E402
+from mmlab.widgets import interaction_explorer
 
 
 def test_explorer_builds_headless_with_four_sliders(make_reviews):
@@ -28,7 +28,7 @@ def test_moving_sliders_redraws_and_rss_reaches_least_squares(make_reviews):
     data = make_reviews(1)
     box = interaction_explorer(data, step=1e-6)
     fit = smf.ols("score ~ smiling * critic", data).fit()
-    for name, value in zip(("w0", "w1", "w2", "w3"), fit.params):
+    for name, value in zip(("w0", "w1", "w2", "w3"), fit.params, strict=True):
         box.sliders[name].value = float(value)
     state = box.explorer_state
     np.testing.assert_allclose(state["weights"], fit.params, atol=1e-5)
@@ -77,5 +77,9 @@ def test_explorer_rejects_bad_inputs(make_reviews):
         interaction_explorer(data, limits={"w1": (2, 1)})
     with pytest.raises(ValueError, match="outside its slider range"):
         interaction_explorer(data, start=(5, 9, 0, 0))
-    with pytest.raises(ValueError, match="step must be a positive number"):
+    with pytest.raises(ValueError, match=r"step must be > 0; got 0.0"):
         interaction_explorer(data, step=0)
+    with pytest.raises(ValueError, match=r"step must be a finite real number > 0; got inf"):
+        interaction_explorer(data, step=float("inf"))
+    with pytest.raises(TypeError, match=r"step must be a real number > 0; got str '0.1'"):
+        interaction_explorer(data, step="0.1")

@@ -7,12 +7,40 @@
   and written words (:func:`load_av_digits`);
 - synthetic generators (``_synthetic/``): data with a planted interaction
   (redundancy, uniqueness, synergy, mixtures; :func:`make_interaction`),
-  polynomial targets, cue flips and corruption, the ground truth returned with
-  the data;
+  polynomial targets, cue flips and corruption, a planted language prior
+  (:func:`make_biased_vqa`), a protected attribute (:func:`make_protected_attribute`),
+  unequal modalities (:func:`make_unequal_modalities`) and order-free sets
+  (:func:`make_sets`), the ground truth returned with the data;
+- alignment data (``_alignment.py``): spoken digit strings with known digit
+  boundaries in two time-warped renderings, written digits and digit images
+  (:func:`load_digit_strings`), and generators with a planted alignment
+  (:func:`make_warped_pair`, :func:`make_scene_graphs`);
+- the scene world (``_scenes.py``): small rendered scenes of coloured shapes
+  on a grid with their ground truth, questions as functional programs, a
+  planted spurious correlation and interventions (:func:`make_scenes`,
+  :func:`make_scene_qa`, :func:`execute_program`, :func:`edit_scenes`);
+- the catalogue (``_catalogue.py``): one entry per data set above (kind,
+  loader, modalities with structure, shape and noise, documented shapes,
+  card), :func:`load_dataset` and :func:`verify_dataset`;
 - shipped files (``_shipped.py``): every file under ``data/`` is verified
   against the sha256 in its card (``data/<name>.md``) before it is read.
 """
 
+from mmlab.data._alignment import (
+    DIGIT_STRINGS_CLASSES,
+    DIGIT_STRINGS_FRAME_RATE,
+    DIGIT_STRINGS_MAX_DIGITS,
+    DIGIT_STRINGS_N_MELS,
+    DIGIT_STRINGS_RENDERINGS,
+    DIGIT_STRINGS_SPLITS,
+    DigitStrings,
+    SceneGraphs,
+    WarpedPair,
+    digit_strings_card,
+    load_digit_strings,
+    make_scene_graphs,
+    make_warped_pair,
+)
 from mmlab.data._av_digits import (
     AV_DIGITS_AUDIO_SHAPE,
     AV_DIGITS_IMAGE_SHAPE,
@@ -25,15 +53,56 @@ from mmlab.data._av_digits import (
 from mmlab.data._book_reviews import (
     BOOK_REVIEWS_COLUMNS,
     BOOK_REVIEWS_DESIGN,
+    BOOK_REVIEWS_SEED,
     PUBLISHED_ADDITIVE,
     PUBLISHED_INTERACTION,
-    BOOK_REVIEWS_SEED,
     BookReviewDesign,
     book_reviews_card,
     calibrate_design,
     design_tables,
     load_book_reviews,
     simulate_book_reviews,
+)
+from mmlab.data._catalogue import (
+    DATASET_KINDS,
+    DATASETS,
+    MODALITY_STRUCTURES,
+    DatasetCheck,
+    DatasetInfo,
+    DatasetSample,
+    ModalityInfo,
+    catalogue_table,
+    dataset_info,
+    load_dataset,
+    verify_dataset,
+)
+from mmlab.data._digit_captions import (
+    CAPTION_FORMS,
+    CAPTION_GENERIC,
+    CAPTION_TEMPLATES,
+    DigitCaptions,
+    caption_vocabulary,
+    make_digit_captions,
+    number_name,
+)
+from mmlab.data._scenes import (
+    PROGRAM_OPS,
+    SCENE_ATTRIBUTES,
+    SCENE_COLORS,
+    SCENE_FILLS,
+    SCENE_RELATIONS,
+    SCENE_RGB,
+    SCENE_SHAPES,
+    SceneQA,
+    Scenes,
+    bag_of_words,
+    edit_scenes,
+    execute_program,
+    make_scene_qa,
+    make_scenes,
+    program_text,
+    program_tokens,
+    qa_vocabulary,
 )
 from mmlab.data._shipped import (
     card_checksums,
@@ -44,15 +113,52 @@ from mmlab.data._shipped import (
 )
 from mmlab.data._synthetic import (
     INTERACTIONS,
+    SET_ORDERS,
+    PlantedData,
     PlantedTruth,
     SyntheticMultimodal,
     corrupt_modality,
+    gaussian_bayes_accuracy,
+    make_biased_vqa,
     make_cue_flip,
     make_interaction,
+    make_local_scenes,
+    make_marker_sequences,
+    make_nonlinear_pairs,
+    make_paired_views,
     make_polynomial,
+    make_protected_attribute,
+    make_sets,
+    make_shared_private,
+    make_shifted_signals,
+    make_unequal_modalities,
 )
 
 __all__ = [
+    "PROGRAM_OPS",
+    "SCENE_ATTRIBUTES",
+    "SCENE_COLORS",
+    "SCENE_FILLS",
+    "SCENE_RELATIONS",
+    "SCENE_RGB",
+    "SCENE_SHAPES",
+    "SceneQA",
+    "Scenes",
+    "bag_of_words",
+    "edit_scenes",
+    "execute_program",
+    "make_scene_qa",
+    "make_scenes",
+    "program_text",
+    "program_tokens",
+    "qa_vocabulary",
+    "CAPTION_FORMS",
+    "CAPTION_GENERIC",
+    "CAPTION_TEMPLATES",
+    "DigitCaptions",
+    "caption_vocabulary",
+    "make_digit_captions",
+    "number_name",
     "AV_DIGITS_AUDIO_SHAPE",
     "AV_DIGITS_IMAGE_SHAPE",
     "AV_DIGITS_MODALITIES",
@@ -60,10 +166,17 @@ __all__ = [
     "BOOK_REVIEWS_COLUMNS",
     "BOOK_REVIEWS_DESIGN",
     "BOOK_REVIEWS_SEED",
+    "DATASETS",
+    "DATASET_KINDS",
     "INTERACTIONS",
+    "MODALITY_STRUCTURES",
     "PUBLISHED_ADDITIVE",
     "PUBLISHED_INTERACTION",
     "BookReviewDesign",
+    "DatasetCheck",
+    "DatasetInfo",
+    "DatasetSample",
+    "ModalityInfo",
     "MultimodalSplit",
     "PlantedTruth",
     "SyntheticMultimodal",
@@ -71,11 +184,14 @@ __all__ = [
     "book_reviews_card",
     "calibrate_design",
     "card_checksums",
+    "catalogue_table",
     "corrupt_modality",
     "data_dir",
+    "dataset_info",
     "design_tables",
     "load_av_digits",
     "load_book_reviews",
+    "load_dataset",
     "make_cue_flip",
     "make_interaction",
     "make_polynomial",
@@ -83,4 +199,35 @@ __all__ = [
     "sha256_of",
     "shipped_path",
     "simulate_book_reviews",
+    "verify_dataset",
+    # alignment data (_alignment.py)
+    "DIGIT_STRINGS_CLASSES",
+    "DIGIT_STRINGS_FRAME_RATE",
+    "DIGIT_STRINGS_MAX_DIGITS",
+    "DIGIT_STRINGS_N_MELS",
+    "DIGIT_STRINGS_RENDERINGS",
+    "DIGIT_STRINGS_SPLITS",
+    "DigitStrings",
+    "SceneGraphs",
+    "WarpedPair",
+    "digit_strings_card",
+    "load_digit_strings",
+    "make_scene_graphs",
+    "make_warped_pair",
+    # quantification II generators (_synthetic/: _biased_vqa, _protected, _sets, _unequal)
+    "SET_ORDERS",
+    "gaussian_bayes_accuracy",
+    "make_biased_vqa",
+    "make_protected_attribute",
+    "make_sets",
+    "make_unequal_modalities",
+    # coordination, fission, intermediate fusion, self-supervision (_synthetic/: _coordinated, _local_scenes,
+    # _sequences)
+    "PlantedData",
+    "make_local_scenes",
+    "make_marker_sequences",
+    "make_nonlinear_pairs",
+    "make_paired_views",
+    "make_shared_private",
+    "make_shifted_signals",
 ]

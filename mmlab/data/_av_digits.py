@@ -74,10 +74,22 @@ _FILE = "av_digits.npz"
 
 # per-sample descriptions of how each row was made; returned in MultimodalSplit.meta
 _META_KEYS: tuple[str, ...] = (
-    "image_clean", "image_noise_sigma", "image_box",
-    "audio_voice", "audio_rate", "audio_pitch", "audio_pitch_range", "audio_gain_db", "audio_snr_db",
-    "audio_shift_s", "audio_speech_s", "audio_noise",
-    "word", "text_kind", "text_said", "text_lang",
+    "image_clean",
+    "image_noise_sigma",
+    "image_box",
+    "audio_voice",
+    "audio_rate",
+    "audio_pitch",
+    "audio_pitch_range",
+    "audio_gain_db",
+    "audio_snr_db",
+    "audio_shift_s",
+    "audio_speech_s",
+    "audio_noise",
+    "word",
+    "text_kind",
+    "text_said",
+    "text_lang",
 )
 
 
@@ -128,14 +140,25 @@ class MultimodalSplit:
         return self.n
 
     def __getitem__(self, name: str) -> Any:
-        """Return the feature matrix of the modality called ``name``."""
+        """Return the feature matrix of the modality called ``name``.
+
+        Raises
+        ------
+        KeyError
+            If this split does not hold that modality.
+        """
         if name not in self.names:
             raise KeyError(f"this split holds the modalities {list(self.names)}; got {name!r}.")
         return self.modalities[self.names.index(name)]
 
 
-def load_av_digits(split: str = "train", *, modalities: Sequence[str] = AV_DIGITS_MODALITIES, as_tensors: bool = True,
-                   device: Any = None) -> MultimodalSplit:
+def load_av_digits(
+    split: str = "train",
+    *,
+    modalities: Sequence[str] = AV_DIGITS_MODALITIES,
+    as_tensors: bool = True,
+    device: Any = None,
+) -> MultimodalSplit:
     r"""Load one split of AV-Digits (image, speech and text features of the digits 0-9).
 
     The shipped file is checked against the sha256 in ``data/av_digits.md`` and
@@ -221,8 +244,10 @@ def load_av_digits(split: str = "train", *, modalities: Sequence[str] = AV_DIGIT
     if not isinstance(as_tensors, (bool, np.bool_)):
         raise TypeError(f"as_tensors must be True or False; got {type(as_tensors).__name__} {as_tensors!r}.")
     if device is not None and not as_tensors:
-        raise ValueError(f"device applies only to tensors; got device={device!r} with as_tensors=False. "
-                         "Drop device or set as_tensors=True.")
+        raise ValueError(
+            f"device applies only to tensors; got device={device!r} with as_tensors=False. "
+            "Drop device or set as_tensors=True."
+        )
     return _load_core(split, names, bool(as_tensors), device)
 
 
@@ -241,12 +266,27 @@ def _load_core(split: str, names: tuple[str, ...], as_tensors: bool, device: Any
 
         feats = [torch.from_numpy(x).to(device) if device is not None else torch.from_numpy(x) for x in feats]
         y = torch.from_numpy(y).to(device) if device is not None else torch.from_numpy(y)
-    return MultimodalSplit(modalities=feats, names=names, y=y, classes=tuple(str(c) for c in arrays["classes"]),
-                           index=_frozen(idx.astype(np.int64)), split=split, meta=MappingProxyType(meta))
+    return MultimodalSplit(
+        modalities=feats,
+        names=names,
+        y=y,
+        classes=tuple(str(c) for c in arrays["classes"]),
+        index=_frozen(idx.astype(np.int64)),
+        split=split,
+        meta=MappingProxyType(meta),
+    )
 
 
 def av_digits_card() -> str:
-    """Return the data card ``data/av_digits.md``: what AV-Digits is, how it was made, licences, baselines."""
+    """Return the data card ``data/av_digits.md``: what AV-Digits is, how it was made, licences, baselines.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the data folder is missing.
+    ValueError
+        If the card is missing.
+    """
     return read_card(_CARD)
 
 
@@ -255,11 +295,15 @@ def av_digits_card() -> str:
 # --------------------------------------------------------------------------- #
 def _check_modalities(modalities: Any) -> tuple[str, ...]:
     if isinstance(modalities, str):
-        raise TypeError(f"modalities must be a sequence of names from {list(AV_DIGITS_MODALITIES)}; got the string "
-                        f"{modalities!r}. Write ({modalities!r},) for a single modality.")
+        raise TypeError(
+            f"modalities must be a sequence of names from {list(AV_DIGITS_MODALITIES)}; got the string "
+            f"{modalities!r}. Write ({modalities!r},) for a single modality."
+        )
     if not isinstance(modalities, Sequence):
-        raise TypeError(f"modalities must be a sequence of names from {list(AV_DIGITS_MODALITIES)}; "
-                        f"got {type(modalities).__name__}.")
+        raise TypeError(
+            f"modalities must be a sequence of names from {list(AV_DIGITS_MODALITIES)}; "
+            f"got {type(modalities).__name__}."
+        )
     names = tuple(modalities)
     if not names:
         raise ValueError(f"modalities must name at least one of {list(AV_DIGITS_MODALITIES)}; got an empty sequence.")

@@ -38,11 +38,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from mmlab._validation import RandomState, check_array, check_positive_int, check_random_state
+from mmlab._validation import RandomState, check_array, check_positive_int, check_random_state, check_scalar
 from mmlab.data._shipped import read_card, shipped_path
 
 __all__ = [
@@ -151,8 +152,7 @@ def load_book_reviews() -> pd.DataFrame:
     (300, 4)
     """
     path = shipped_path("book_reviews", "book_reviews.csv")
-    frame = pd.read_csv(path, dtype={"review_id": "int64", "critic": "int64",
-                                     "smiling": "float64", "score": "float64"})
+    frame = pd.read_csv(path, dtype={"review_id": "int64", "critic": "int64", "smiling": "float64", "score": "float64"})
     missing = [c for c in BOOK_REVIEWS_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"{path} must have the columns {list(BOOK_REVIEWS_COLUMNS)}; it lacks {missing}.")
@@ -160,7 +160,20 @@ def load_book_reviews() -> pd.DataFrame:
 
 
 def book_reviews_card() -> str:
-    """Return the data card ``data/book_reviews.md`` (what the data is, how it was made, licence)."""
+    """Return the data card ``data/book_reviews.md`` (what the data is, how it was made, licence).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the data folder is missing.
+    ValueError
+        If the card is missing.
+
+    Examples
+    --------
+    >>> "sha256" in book_reviews_card()
+    True
+    """
     return read_card("book_reviews")
 
 
@@ -199,11 +212,27 @@ def design_tables(design: BookReviewDesign, *, alpha: float = 0.05) -> dict[str,
     dict
         ``{"additive": table, "interaction": table}``; each table is indexed by
         term with columns ``estimate``, ``std_error``, ``ci_low``, ``ci_high``.
+
+    Raises
+    ------
+    TypeError
+        If ``design`` is not a :class:`BookReviewDesign` or one of its fields,
+        or ``alpha``, is not a real number.
+    ValueError
+        If ``alpha`` is not in (0, 1) (``alpha = 0`` gives infinite intervals,
+        ``alpha > 1`` inverted ones), or the design has fewer than 5 reviews, a
+        group without reviews, or a standard deviation that is not positive.
+
+    Examples
+    --------
+    >>> tables = design_tables(BOOK_REVIEWS_DESIGN)
+    >>> tables["interaction"].loc["smiling:critic", ["estimate", "ci_low", "ci_high"]].round(2).tolist()
+    [1.29, 0.61, 1.97]
     """
     from scipy import stats
 
-    if not isinstance(design, BookReviewDesign):
-        raise TypeError(f"design must be a BookReviewDesign; got {type(design).__name__}.")
+    _check_design(design)
+    alpha = check_scalar(alpha, "alpha", min_val=0, max_val=1, include_boundaries="neither")
     w = np.asarray(design.weights, dtype=float)
     xtx = _gram(design)
     n = design.n
@@ -220,15 +249,37 @@ def design_tables(design: BookReviewDesign, *, alpha: float = 0.05) -> dict[str,
     ):
         se = np.sqrt(np.diag(cov))
         t = stats.t.ppf(1 - alpha / 2, df)
-        out[name] = pd.DataFrame({"estimate": est, "std_error": se, "ci_low": est - t * se,
-                                  "ci_high": est + t * se}, index=pd.Index(terms, name="term"))
+        out[name] = pd.DataFrame(
+            {"estimate": est, "std_error": se, "ci_low": est - t * se, "ci_high": est + t * se},
+            index=pd.Index(terms, name="term"),
+        )
     return out
+
+
+def _check_design(design: Any) -> None:
+    """Raise unless ``design`` describes a population that OLS tables exist for."""
+    if not isinstance(design, BookReviewDesign):
+        raise TypeError(f"design must be a BookReviewDesign; got {type(design).__name__}.")
+    # group sizes stay real numbers: calibrate_design relaxes the split to a continuous one
+    n0 = check_scalar(design.n_non_critics, "design.n_non_critics", min_val=0, include_boundaries="neither")
+    n1 = check_scalar(design.n_critics, "design.n_critics", min_val=0, include_boundaries="neither")
+    if n0 + n1 <= 4:
+        raise ValueError(
+            f"design must describe more than 4 reviews (the interaction model has 4 coefficients); got {n0 + n1:g}."
+        )
+    for g in range(2):
+        check_scalar(design.smiling_mean[g], f"design.smiling_mean[{g}]")
+        check_scalar(design.smiling_sd[g], f"design.smiling_sd[{g}]", min_val=0, include_boundaries="neither")
+    check_scalar(design.sigma, "design.sigma", min_val=0, include_boundaries="neither")
+    w = check_array(design.weights, "design.weights", ndim=1, dtype=float)
+    if w.shape != (4,):
+        raise ValueError(f"design.weights must be 4 numbers (w0, w1, w2, w3); got shape {w.shape}.")
 
 
 def _gram(design: BookReviewDesign) -> np.ndarray:
     """X^T X of the interaction design (columns 1, x_A, x_B, x_A x_B) from the group moments."""
     blocks = []
-    for n_g, m, s in zip((design.n_non_critics, design.n_critics), design.smiling_mean, design.smiling_sd):
+    for n_g, m, s in zip((design.n_non_critics, design.n_critics), design.smiling_mean, design.smiling_sd, strict=True):
         sx, sxx = n_g * m, n_g * (s**2 + m**2)  # sum of x and of x^2 in group g
         blocks.append(np.array([[n_g, sx], [sx, sxx]], dtype=float))
     g0, g1 = blocks
@@ -243,9 +294,13 @@ def _gram(design: BookReviewDesign) -> np.ndarray:
 # --------------------------------------------------------------------------- #
 # calibration
 # --------------------------------------------------------------------------- #
-def calibrate_design(additive: Mapping[str, tuple[float, float, float]] | None = None,
-                     interaction: Mapping[str, tuple[float, float, float]] | None = None,
-                     *, n: int = 300, alpha: float = 0.05) -> BookReviewDesign:
+def calibrate_design(
+    additive: Mapping[str, tuple[float, float, float]] | None = None,
+    interaction: Mapping[str, tuple[float, float, float]] | None = None,
+    *,
+    n: int = 300,
+    alpha: float = 0.05,
+) -> BookReviewDesign:
     """Choose the design whose exact samples reproduce two published regression tables.
 
     The interaction weights are set to the published interaction estimates.
@@ -281,29 +336,49 @@ def calibrate_design(additive: Mapping[str, tuple[float, float, float]] | None =
     -------
     BookReviewDesign
         Unrounded; :data:`BOOK_REVIEWS_DESIGN` holds the result for the slides, rounded.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer or ``alpha`` not a real number.
+    ValueError
+        If ``n < 20``, ``alpha`` is not in (0, 1), or a table does not list
+        the terms of its model in order, each as ``(estimate, ci_low,
+        ci_high)`` with ``ci_low < estimate < ci_high``.
     """
     from scipy import optimize
 
     n = check_positive_int(n, "n", minimum=20)
+    alpha = check_scalar(alpha, "alpha", min_val=0, max_val=1, include_boundaries="neither")
     additive = dict(PUBLISHED_ADDITIVE if additive is None else additive)
     interaction = dict(PUBLISHED_INTERACTION if interaction is None else interaction)
-    for name, table, terms in (("additive", additive, PUBLISHED_ADDITIVE),
-                               ("interaction", interaction, PUBLISHED_INTERACTION)):
+    for name, table, terms in (
+        ("additive", additive, PUBLISHED_ADDITIVE),
+        ("interaction", interaction, PUBLISHED_INTERACTION),
+    ):
         if list(table) != list(terms):
             raise ValueError(f"{name} must list the terms {list(terms)} in this order; got {list(table)}.")
         for term, row in table.items():
             row = check_array(row, f"{name}[{term!r}]", ndim=1)
             if row.shape != (3,) or not row[1] < row[0] < row[2]:
-                raise ValueError(f"{name}[{term!r}] must be (estimate, ci_low, ci_high) with "
-                                 f"ci_low < estimate < ci_high; got {tuple(row)}.")
+                raise ValueError(
+                    f"{name}[{term!r}] must be (estimate, ci_low, ci_high) with "
+                    f"ci_low < estimate < ci_high; got {tuple(row)}."
+                )
     weights = tuple(float(v[0]) for v in interaction.values())
     pub_a = np.array(list(additive.values()), dtype=float)
     pub_i = np.array(list(interaction.values()), dtype=float)
 
     def make(theta: np.ndarray, n0: float) -> BookReviewDesign:
         m0, m1, ls0, ls1, lsig = theta[:5]
-        return BookReviewDesign(n0, n - n0, (float(m0), float(m1)),  # type: ignore[arg-type]
-                                (float(np.exp(ls0)), float(np.exp(ls1))), float(np.exp(lsig)), weights)
+        return BookReviewDesign(
+            n0,
+            n - n0,
+            (float(m0), float(m1)),  # type: ignore[arg-type]
+            (float(np.exp(ls0)), float(np.exp(ls1))),
+            float(np.exp(lsig)),
+            weights,
+        )
 
     def residuals(theta: np.ndarray, n0: float | None) -> np.ndarray:
         if n0 is None:  # first pass: the split is a free, continuous parameter
@@ -311,9 +386,13 @@ def calibrate_design(additive: Mapping[str, tuple[float, float, float]] | None =
         tabs = design_tables(make(theta, n0), alpha=alpha)
         ta, ti = tabs["additive"].to_numpy(), tabs["interaction"].to_numpy()
         width_a, width_i = pub_a[:, 2] - pub_a[:, 1], pub_i[:, 2] - pub_i[:, 1]
-        return np.concatenate([(ta[:, 0] - pub_a[:, 0]) / (width_a / 2),
-                               (ta[:, 3] - ta[:, 2]) / width_a - 1,
-                               (ti[:, 3] - ti[:, 2]) / width_i - 1])
+        return np.concatenate(
+            [
+                (ta[:, 0] - pub_a[:, 0]) / (width_a / 2),
+                (ta[:, 3] - ta[:, 2]) / width_a - 1,
+                (ti[:, 3] - ti[:, 2]) / width_i - 1,
+            ]
+        )
 
     start = np.array([1.0, 1.0, np.log(0.6), np.log(0.6), np.log(2.0), 0.0])
     relaxed = optimize.least_squares(residuals, start, args=(None,))
@@ -331,9 +410,12 @@ def calibrate_design(additive: Mapping[str, tuple[float, float, float]] | None =
 # --------------------------------------------------------------------------- #
 # simulation
 # --------------------------------------------------------------------------- #
-def simulate_book_reviews(random_state: RandomState = BOOK_REVIEWS_SEED, *,
-                          design: BookReviewDesign = BOOK_REVIEWS_DESIGN,
-                          score_range: tuple[float, float] = (0.0, 10.0)) -> pd.DataFrame:
+def simulate_book_reviews(
+    random_state: RandomState = BOOK_REVIEWS_SEED,
+    *,
+    design: BookReviewDesign = BOOK_REVIEWS_DESIGN,
+    score_range: tuple[float, float] = (0.0, 10.0),
+) -> pd.DataFrame:
     """Draw a book-review sample whose OLS tables reproduce the design's exactly.
 
     The sample follows
@@ -396,19 +478,26 @@ def simulate_book_reviews(random_state: RandomState = BOOK_REVIEWS_SEED, *,
     lo, hi = _check_range(score_range)
     rng = check_random_state(random_state)
     critic = np.repeat([0, 1], [design.n_non_critics, design.n_critics])
-    smiling = np.concatenate([_exact_smiling(rng, n_g, m, s) for n_g, m, s in
-                              zip((design.n_non_critics, design.n_critics), design.smiling_mean,
-                                  design.smiling_sd)])
+    smiling = np.concatenate(
+        [
+            _exact_smiling(rng, n_g, m, s)
+            for n_g, m, s in zip(
+                (design.n_non_critics, design.n_critics), design.smiling_mean, design.smiling_sd, strict=True
+            )
+        ]
+    )
     x = np.column_stack([np.ones_like(smiling), smiling, critic, smiling * critic])
     mean = x @ np.asarray(design.weights, dtype=float)
     score = mean + _exact_residual(rng, x, mean, design.sigma, lo, hi)
     order = rng.permutation(design.n)
-    return pd.DataFrame({
-        "review_id": np.arange(1, design.n + 1, dtype=np.int64),
-        "critic": critic[order].astype(np.int64),
-        "smiling": smiling[order],
-        "score": score[order],
-    })
+    return pd.DataFrame(
+        {
+            "review_id": np.arange(1, design.n + 1, dtype=np.int64),
+            "critic": critic[order].astype(np.int64),
+            "smiling": smiling[order],
+            "score": score[order],
+        }
+    )
 
 
 def _check_range(score_range: tuple[float, float]) -> tuple[float, float]:
@@ -423,8 +512,10 @@ def _exact_smiling(rng: np.random.Generator, n_g: int, mean: float, sd: float) -
     if not (mean > 0 and sd > 0) or sd / mean > np.sqrt(n_g - 1):
         # the smallest standardised value of any sample is at most -1/sqrt(n_g - 1), so mean - sd/sqrt(n_g - 1) < 0
         # would force a negative value
-        raise ValueError(f"could not draw non-negative smiling with mean {mean} and sd {sd} in a group of {n_g}; "
-                         "the mean and sd must be positive and sd / mean at most sqrt(n_g - 1).")
+        raise ValueError(
+            f"could not draw non-negative smiling with mean {mean} and sd {sd} in a group of {n_g}; "
+            "the mean and sd must be positive and sd / mean at most sqrt(n_g - 1)."
+        )
     s_log = np.sqrt(np.log1p((sd / mean) ** 2))
     for _ in range(100):
         raw = rng.lognormal(np.log(mean) - s_log**2 / 2, s_log, n_g)
@@ -432,12 +523,22 @@ def _exact_smiling(rng: np.random.Generator, n_g: int, mean: float, sd: float) -
         x = mean + sd * z
         if x.min() >= 0:
             return x
-    raise ValueError(f"could not draw non-negative smiling with mean {mean} and sd {sd}; "
-                     "the sd is too large for the mean.")
+    raise ValueError(
+        f"could not draw non-negative smiling with mean {mean} and sd {sd}; the sd is too large for the mean."
+    )
 
 
-def _exact_residual(rng: np.random.Generator, x: np.ndarray, mean: np.ndarray, sigma: float,
-                    lo: float, hi: float, *, margin: float = 0.02, max_iter: int = 500) -> np.ndarray:
+def _exact_residual(
+    rng: np.random.Generator,
+    x: np.ndarray,
+    mean: np.ndarray,
+    sigma: float,
+    lo: float,
+    hi: float,
+    *,
+    margin: float = 0.02,
+    max_iter: int = 500,
+) -> np.ndarray:
     """Residual orthogonal to ``x`` with e'e = (n - p) sigma^2, keeping mean + e inside [lo, hi]."""
     n, p = x.shape
     target = np.sqrt((n - p) * sigma**2)
@@ -449,5 +550,4 @@ def _exact_residual(rng: np.random.Generator, x: np.ndarray, mean: np.ndarray, s
         if y.min() >= lo and y.max() <= hi:
             return e
         e = np.clip(y, lo + margin, hi - margin) - mean  # a floor/ceiling, as ratings have
-    raise ValueError(f"could not keep the scores inside [{lo}, {hi}] with residual sd {sigma}; "
-                     "widen score_range.")
+    raise ValueError(f"could not keep the scores inside [{lo}, {hi}] with residual sd {sigma}; widen score_range.")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 __all__ = ["card_checksums", "data_dir", "read_card", "sha256_of", "shipped_path"]
@@ -23,7 +23,18 @@ _CHECKSUM_LINE = re.compile(r"^-\s*sha256\s+`([^`]+)`\s*:\s*`([0-9a-f]{64})`", r
 
 
 def data_dir() -> Path:
-    """Return the folder of shipped data: ``$MMLAB_DATA`` or ``<repo>/data``."""
+    """Return the folder of shipped data: ``$MMLAB_DATA`` or ``<repo>/data``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If that folder does not exist.
+
+    Examples
+    --------
+    >>> (data_dir() / "book_reviews.md").is_file()
+    True
+    """
     env = os.environ.get("MMLAB_DATA", "").strip()
     folder = Path(env) if env else Path(__file__).resolve().parents[2] / "data"
     if not folder.is_dir():
@@ -35,7 +46,20 @@ def data_dir() -> Path:
 
 
 def read_card(name: str) -> str:
-    """Return the text of the data card ``data/<name>.md``."""
+    """Return the text of the data card ``data/<name>.md``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the data folder is missing.
+    ValueError
+        If there is no card of that name (the message lists the cards).
+
+    Examples
+    --------
+    >>> read_card("av_digits").startswith("#")
+    True
+    """
     path = data_dir() / f"{name}.md"
     if not path.is_file():
         known = sorted(p.stem for p in data_dir().glob("*.md") if p.stem.lower() != "readme")
@@ -44,18 +68,42 @@ def read_card(name: str) -> str:
 
 
 def card_checksums(name: str) -> dict[str, str]:
-    """Return ``{file name: sha256}`` as listed in the card ``data/<name>.md``."""
+    """Return ``{file name: sha256}`` as listed in the card ``data/<name>.md``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the data folder is missing.
+    ValueError
+        If the card is missing or lists no checksum.
+
+    Examples
+    --------
+    >>> sorted(card_checksums("book_reviews"))
+    ['book_reviews.csv']
+    """
     found = dict(_CHECKSUM_LINE.findall(read_card(name)))
     if not found:
         raise ValueError(
-            f"data card {name}.md lists no checksum; expected a line like "
-            "- sha256 `file.npz`: `<64 hex digits>`."
+            f"data card {name}.md lists no checksum; expected a line like - sha256 `file.npz`: `<64 hex digits>`."
         )
     return found
 
 
 def sha256_of(path: str | os.PathLike) -> str:
-    """Return the hex sha256 digest of a file."""
+    """Return the hex sha256 digest of a file.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+
+    Examples
+    --------
+    >>> path = shipped_path("book_reviews", "book_reviews.csv")
+    >>> sha256_of(path) == card_checksums("book_reviews")["book_reviews.csv"]
+    True
+    """
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -63,7 +111,7 @@ def sha256_of(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _verified(path: str, mtime_ns: int, expected: str) -> bool:
     return sha256_of(path) == expected
 
@@ -92,9 +140,7 @@ def shipped_path(card: str, filename: str, *, verify: bool = True) -> Path:
         raise ValueError(f"data card {card}.md lists {sorted(sums)}; got a request for {filename!r}.")
     path = data_dir() / filename
     if not path.is_file():
-        raise FileNotFoundError(
-            f"{path} is missing; regenerate it with the script named in data/{card}.md."
-        )
+        raise FileNotFoundError(f"{path} is missing; regenerate it with the script named in data/{card}.md.")
     if verify and not _verified(str(path), path.stat().st_mtime_ns, sums[filename]):
         raise ValueError(
             f"{path} does not match the sha256 in data/{card}.md (expected {sums[filename][:12]}…, "

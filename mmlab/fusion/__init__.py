@@ -17,6 +17,19 @@ order of the lecture:
 - nonlinear fusion: :class:`MLPFusion`;
 - a whole model: :class:`MultimodalClassifier` (encoders + fusion + head);
 - the registry: :data:`FUSIONS`, :func:`make_fusion`, :func:`register_fusion`;
+- intermediate fusion of token sequences and feature maps (``_intermediate.py``):
+  :class:`MMTM`, :class:`ChannelExchange`, :class:`JointAttentionFusion`,
+  :class:`BottleneckFusion`, :class:`PerceiverFusion`, the attention fuse cell
+  :class:`AttentionFusion` (registered as ``"self_attention"``),
+  :class:`SequenceFusionClassifier`; their cost (``_attention_cost.py``):
+  :func:`count_flops`, :func:`attention_flops`, :func:`time_forward`,
+  :func:`loglog_slope`, :func:`fusion_cost_curve`;
+- very early fusion (``_early.py``): :class:`MaskedMultimodalAutoencoder`;
+- fusion architecture search (``_search.py``): :class:`FusionCellSearch`
+  (registered as ``"search"``), :func:`search_fusion_cell`;
+- the experiments of lectures 1.9 and 1.10 (``_intermediate_experiments.py``):
+  :func:`sequence_fusion_accuracies`, :func:`masked_reconstruction`,
+  :func:`search_vs_hand_picked`;
 - :mod:`mmlab.fusion.experiments`: the seeded experiments behind the fusion
   lectures' claims (also used by the quantification lectures).
 
@@ -35,15 +48,46 @@ Rahman et al., ACL 2020.
 """
 
 from mmlab.fusion._additive import AdditiveFusion, ConcatFusion
+from mmlab.fusion._attention_cost import (
+    COST_KINDS,
+    CostCurve,
+    attention_flops,
+    build_cost_module,
+    count_flops,
+    fusion_cost_curve,
+    loglog_slope,
+    time_forward,
+)
 from mmlab.fusion._base import Fusion, n_params
 from mmlab.fusion._classifier import MultimodalClassifier
+from mmlab.fusion._early import MaskedMultimodalAutoencoder, fit_masked_autoencoder
 from mmlab.fusion._gated import GatedFusion
+from mmlab.fusion._intermediate import (
+    MMTM,
+    SEQUENCE_FUSIONS,
+    AttentionFusion,
+    BottleneckFusion,
+    ChannelExchange,
+    JointAttentionFusion,
+    MultiHeadAttention,
+    PerceiverFusion,
+    SequenceFusionClassifier,
+    TransformerBlock,
+)
+from mmlab.fusion._intermediate_experiments import (
+    ReconstructionResult,
+    SearchComparison,
+    masked_reconstruction,
+    search_vs_hand_picked,
+    sequence_fusion_accuracies,
+)
 from mmlab.fusion._low_rank import LowRankFusion, low_rank_fusion_n_params
 from mmlab.fusion._mixture import MixtureOfFusions
 from mmlab.fusion._multiplicative import BilinearFusion, MultiplicativeFusion, bilinear_fusion_n_params
 from mmlab.fusion._nonlinear import MLPFusion
 from mmlab.fusion._polynomial import PolynomialFusion, polynomial_fusion_n_params
 from mmlab.fusion._registry import FUSIONS, make_fusion, register_fusion
+from mmlab.fusion._search import SEARCH_CELLS, FusionCellSearch, SearchResult, search_fusion_cell
 from mmlab.fusion._shift import ModalityShiftFusion
 from mmlab.fusion._tensor import TensorFusion, tensor_fusion_n_params
 
@@ -69,4 +113,35 @@ __all__ = [
     "polynomial_fusion_n_params",
     "register_fusion",
     "tensor_fusion_n_params",
+    # intermediate fusion, cost, very early fusion, search (_intermediate.py, _attention_cost.py, _early.py,
+    # _search.py, _intermediate_experiments.py)
+    "COST_KINDS",
+    "MMTM",
+    "SEARCH_CELLS",
+    "SEQUENCE_FUSIONS",
+    "AttentionFusion",
+    "BottleneckFusion",
+    "ChannelExchange",
+    "CostCurve",
+    "FusionCellSearch",
+    "JointAttentionFusion",
+    "MaskedMultimodalAutoencoder",
+    "MultiHeadAttention",
+    "PerceiverFusion",
+    "ReconstructionResult",
+    "SearchComparison",
+    "SearchResult",
+    "SequenceFusionClassifier",
+    "TransformerBlock",
+    "attention_flops",
+    "build_cost_module",
+    "count_flops",
+    "fit_masked_autoencoder",
+    "fusion_cost_curve",
+    "loglog_slope",
+    "masked_reconstruction",
+    "search_fusion_cell",
+    "search_vs_hand_picked",
+    "sequence_fusion_accuracies",
+    "time_forward",
 ]

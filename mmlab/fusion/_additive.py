@@ -9,7 +9,7 @@ from torch import nn
 
 from mmlab.fusion._base import Fusion, _check_in_dims
 
-__all__ = ['AdditiveFusion', 'ConcatFusion']
+__all__ = ["AdditiveFusion", "ConcatFusion"]
 
 
 class AdditiveFusion(Fusion):
@@ -48,6 +48,12 @@ class AdditiveFusion(Fusion):
     Hessel, J. and Lee, L. Does my multimodal model learn cross-modal
     interactions? It's harder to tell than you might think! EMNLP 2020.
 
+    Raises
+    ------
+    TypeError, ValueError
+        As :class:`~mmlab.fusion.Fusion` (bad sizes, too many parameters, a
+        forward input of the wrong structure, shape, dtype or device).
+
     Examples
     --------
     >>> import torch
@@ -59,12 +65,13 @@ class AdditiveFusion(Fusion):
 
     def __init__(self, in_dims: Sequence[int], out_dim: int) -> None:
         super().__init__(in_dims, out_dim, min_modalities=1)
+        self._check_n_params(self.out_dim * (sum(self.in_dims) + 1), "out_dim * (sum(d_i) + 1)")
         self.maps = nn.ModuleList(nn.Linear(d, self.out_dim, bias=False) for d in self.in_dims)  # W_i
         self.bias = nn.Parameter(torch.zeros(self.out_dim))  # b
 
     def forward(self, xs: Sequence[torch.Tensor]) -> torch.Tensor:
         xs = self._check(xs)
-        return torch.stack([w(x) for w, x in zip(self.maps, xs)]).sum(0) + self.bias
+        return torch.stack([w(x) for w, x in zip(self.maps, xs, strict=True)]).sum(0) + self.bias
 
 
 class ConcatFusion(Fusion):
@@ -83,6 +90,12 @@ class ConcatFusion(Fusion):
         ``None`` (default) returns the concatenation itself (no parameters,
         ``out_dim = sum(in_dims)``); an int adds the linear map.
 
+    Raises
+    ------
+    TypeError, ValueError
+        As :class:`~mmlab.fusion.Fusion`; without the linear map the inputs
+        must still be floating point, of one dtype.
+
     Examples
     --------
     >>> import torch
@@ -94,6 +107,8 @@ class ConcatFusion(Fusion):
     def __init__(self, in_dims: Sequence[int], out_dim: int | None = None) -> None:
         dims = _check_in_dims(in_dims, "ConcatFusion", 1, None)
         super().__init__(dims, sum(dims) if out_dim is None else out_dim, min_modalities=1)
+        if out_dim is not None:
+            self._check_n_params(self.out_dim * (sum(dims) + 1), "out_dim * (sum(d_i) + 1)")
         self.linear = None if out_dim is None else nn.Linear(sum(self.in_dims), self.out_dim)  # W, b
 
     def forward(self, xs: Sequence[torch.Tensor]) -> torch.Tensor:

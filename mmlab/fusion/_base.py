@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from typing import Any
 
 import torch
 from torch import nn
 
-from mmlab._validation import check_modalities, check_positive_int
+from mmlab._validation import check_modalities, check_positive_int, check_size
 
 __all__ = ["Fusion", "n_params"]
 
@@ -17,10 +16,12 @@ __all__ = ["Fusion", "n_params"]
 class Fusion(nn.Module):
     r"""Base class of the fusion operators: one ``(batch, d_i)`` tensor per modality in, ``(batch, out_dim)`` out.
 
-    Subclasses call ``super().__init__(in_dims, out_dim, ...)`` and start their
-    ``forward`` with ``xs = self._check(xs)``, which validates the number of
-    modalities, each modality's feature size and the shared batch size (see
-    :func:`mmlab._validation.check_modalities`).
+    Subclasses call ``super().__init__(in_dims, out_dim, ...)``, refuse a
+    parameter count too large for memory with ``self._check_n_params(...)``
+    before they allocate, and start their ``forward`` with
+    ``xs = self._check(xs)``, which validates the number of modalities, each
+    modality's feature size, dtype (that of the parameters) and device, and
+    the shared batch size (see :func:`mmlab._validation.check_modalities`).
 
     Parameters
     ----------
@@ -37,18 +38,52 @@ class Fusion(nn.Module):
     in_dims : tuple of int
     out_dim : int
     n_modalities : int
+
+    Raises
+    ------
+    TypeError
+        If ``in_dims`` is not a list or tuple of ints or ``out_dim`` not an
+        int; on a forward input that is not a list of tensors, or whose dtype
+        is not the parameters' (e.g. float64 or int64 inputs to a float32
+        module).
+    ValueError
+        If a size is < 1, the number of modalities is outside the operator's
+        range, or the parameters would exceed
+        :func:`mmlab._validation.max_elements`; on a forward input with the
+        wrong number of modalities, feature sizes, batch sizes or device.
     """
 
-    def __init__(self, in_dims: Sequence[int], out_dim: int, *, min_modalities: int = 2,
-                 max_modalities: int | None = None) -> None:
+    def __init__(
+        self, in_dims: Sequence[int], out_dim: int, *, min_modalities: int = 2, max_modalities: int | None = None
+    ) -> None:
         super().__init__()
         self.in_dims = _check_in_dims(in_dims, type(self).__name__, min_modalities, max_modalities)
         self.out_dim = check_positive_int(out_dim, "out_dim")
         self.n_modalities = len(self.in_dims)
 
     def _check(self, xs: Any) -> list[torch.Tensor]:
-        """Validate a forward input against ``in_dims``; return it as a list."""
-        return check_modalities(xs, n_modalities=self.n_modalities, dims=self.in_dims)
+        """Validate a forward input against ``in_dims`` and the parameters' dtype and device; return a list."""
+        p = next(self.parameters(), None)
+        # under autocast (mixed precision) inputs legitimately come in a lower precision than the parameters
+        dtype = None if p is None or torch.is_autocast_enabled(p.device.type) else p.dtype
+        return check_modalities(
+            xs,
+            n_modalities=self.n_modalities,
+            dims=self.in_dims,
+            floating=True,
+            dtype=dtype,
+            device=None if p is None else p.device,
+        )
+
+    def _check_n_params(self, count: int, formula: str, remedy: str = "") -> None:
+        """Refuse to build an operator whose parameters would exceed the allocation limit."""
+        check_size(
+            count,
+            f"{type(self).__name__}(in_dims={list(self.in_dims)}, out_dim={self.out_dim})",
+            what="parameters",
+            detail=formula,
+            remedy=remedy,
+        )
 
     def extra_repr(self) -> str:
         return f"in_dims={self.in_dims}, out_dim={self.out_dim}"
@@ -67,6 +102,11 @@ def n_params(module: nn.Module, *, trainable_only: bool = True) -> int:
     -------
     int
 
+    Raises
+    ------
+    TypeError
+        If ``module`` is not a ``torch.nn.Module``.
+
     Examples
     --------
     >>> from torch import nn
@@ -81,23 +121,19 @@ def n_params(module: nn.Module, *, trainable_only: bool = True) -> int:
 
 def _check_in_dims(in_dims: Any, owner: str, min_m: int, max_m: int | None) -> tuple[int, ...]:
     if isinstance(in_dims, (str, bytes, torch.Tensor)) or not isinstance(in_dims, Sequence):
-        raise TypeError(f"in_dims must be a list or tuple with one feature size per modality, e.g. [32, 16]; "
-                        f"got {type(in_dims).__name__} {in_dims!r}.")
+        raise TypeError(
+            f"in_dims must be a list or tuple with one feature size per modality, e.g. [32, 16]; "
+            f"got {type(in_dims).__name__} {in_dims!r}."
+        )
     dims = tuple(check_positive_int(d, f"in_dims[{i}]") for i, d in enumerate(in_dims))
     if len(dims) < min_m or (max_m is not None and len(dims) > max_m):
-        allowed = f"exactly {min_m}" if max_m == min_m else (
-            f"{min_m} to {max_m}" if max_m is not None else f"at least {min_m}")
+        allowed = (
+            f"exactly {min_m}"
+            if max_m == min_m
+            else (f"{min_m} to {max_m}" if max_m is not None else f"at least {min_m}")
+        )
         raise ValueError(f"{owner} fuses {allowed} modalities; in_dims has {len(dims)}: {list(dims)}.")
     return dims
-
-
-def _check_real(value: Any, name: str, *, positive: bool = True) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {type(value).__name__} {value!r}.")
-    v = float(value)
-    if not (v == v and abs(v) != float("inf")) or (positive and v <= 0):
-        raise ValueError(f"{name} must be a finite{' positive' if positive else ''} number; got {value}.")
-    return v
 
 
 def _with_one(x: torch.Tensor) -> torch.Tensor:

@@ -17,7 +17,7 @@ __all__ = ["MultimodalClassifier"]
 
 
 class MultimodalClassifier(nn.Module):
-    r"""Per-modality encoders, one fusion operator and a head: :math:`f(x) = h\big(\phi(e_1(x_1), \dots, e_M(x_M))\big)`.
+    r"""Per-modality encoders, one fusion operator, a head: :math:`f(x) = h\big(\phi(e_1(x_1), \dots, e_M(x_M))\big)`.
 
     Each encoder :math:`e_i` sees only its own modality; the fusion
     :math:`\phi` is the only place where modalities meet; the head :math:`h`
@@ -42,9 +42,14 @@ class MultimodalClassifier(nn.Module):
 
     Raises
     ------
-    ValueError, TypeError
-        On a forward input with the wrong number of modalities, wrong feature
-        sizes or different batch sizes.
+    TypeError
+        If ``encoders`` is not a non-empty list of modules (or None),
+        ``fusion``/``head`` is not a module; on a forward input that is not a
+        list of tensors, or whose dtype differs from its encoder's parameters.
+    ValueError
+        If ``in_dims`` does not give one size per encoder; on a forward input
+        with the wrong number of modalities, feature sizes, batch sizes or
+        device.
 
     References
     ----------
@@ -61,12 +66,20 @@ class MultimodalClassifier(nn.Module):
     torch.Size([5, 2])
     """
 
-    def __init__(self, encoders: Sequence[nn.Module | None], fusion: nn.Module, head: nn.Module | None = None,
-                 *, in_dims: Sequence[int] | None = None) -> None:
+    def __init__(
+        self,
+        encoders: Sequence[nn.Module | None],
+        fusion: nn.Module,
+        head: nn.Module | None = None,
+        *,
+        in_dims: Sequence[int] | None = None,
+    ) -> None:
         super().__init__()
         if isinstance(encoders, nn.Module) or not isinstance(encoders, Sequence) or not encoders:
-            raise TypeError("encoders must be a non-empty list with one module (or None) per modality; "
-                            f"got {type(encoders).__name__}.")
+            raise TypeError(
+                "encoders must be a non-empty list with one module (or None) per modality; "
+                f"got {type(encoders).__name__}."
+            )
         for i, e in enumerate(encoders):
             if e is not None and not isinstance(e, nn.Module):
                 raise TypeError(f"encoders[{i}] must be a torch.nn.Module or None; got {type(e).__name__}.")
@@ -87,9 +100,19 @@ class MultimodalClassifier(nn.Module):
             self.in_dims = None if any(d is None for d in inferred) else tuple(inferred)
 
     @classmethod
-    def build(cls, in_dims: Sequence[int], n_outputs: int, fusion: str | nn.Module = "concat", *,
-              embed_dim: int = 16, hidden: int = 32, encoder_layers: int = 1, fusion_dim: int | None = None,
-              head: str = "linear", **fusion_kwargs: Any) -> "MultimodalClassifier":
+    def build(
+        cls,
+        in_dims: Sequence[int],
+        n_outputs: int,
+        fusion: str | nn.Module = "concat",
+        *,
+        embed_dim: int = 16,
+        hidden: int = 32,
+        encoder_layers: int = 1,
+        fusion_dim: int | None = None,
+        head: str = "linear",
+        **fusion_kwargs: Any,
+    ) -> MultimodalClassifier:
         """Build encoders (MLPs), a fusion operator and a head from sizes.
 
         Parameters
@@ -118,6 +141,15 @@ class MultimodalClassifier(nn.Module):
         Returns
         -------
         MultimodalClassifier
+
+        Raises
+        ------
+        TypeError
+            If a size is not an int.
+        ValueError
+            If a size is out of range, ``head`` or ``fusion`` is unknown, a
+            fusion module has no ``out_dim``, or an encoder, the fusion or the
+            head would exceed the allocation limit.
         """
         dims = _check_in_dims(in_dims, "MultimodalClassifier", 1, None)
         n_outputs = check_positive_int(n_outputs, "n_outputs")
@@ -127,8 +159,16 @@ class MultimodalClassifier(nn.Module):
         head = check_choice(head, "head", ("linear", "mlp", "none"))
         if fusion_dim is not None:
             fusion_dim = check_positive_int(fusion_dim, "fusion_dim")
-        encoders = [nn.Linear(d, embed_dim) if encoder_layers == 0 else
-                    _mlp(d, embed_dim, hidden=hidden, n_layers=encoder_layers) for d in dims]
+        encoders = []
+        for i, d in enumerate(dims):  # size-checked MLPs; with no hidden layer, one nn.Linear
+            net = _mlp(
+                d,
+                embed_dim,
+                hidden=hidden,
+                n_layers=encoder_layers,
+                name=f"encoder {i} (in_dim={d}, hidden={hidden}, embed_dim={embed_dim})",
+            )
+            encoders.append(net[0] if encoder_layers == 0 else net)
         if isinstance(fusion, nn.Module):
             fuse = fusion
         else:
@@ -142,23 +182,49 @@ class MultimodalClassifier(nn.Module):
         elif fused is None:
             raise ValueError("a fusion module passed to build must have an out_dim attribute to size the head.")
         else:
-            top = nn.Linear(fused, n_outputs) if head == "linear" else _mlp(fused, n_outputs, hidden=hidden,
-                                                                          n_layers=1)
+            top = _mlp(
+                fused,
+                n_outputs,
+                hidden=hidden,
+                n_layers=0 if head == "linear" else 1,
+                name=f"the head (in_dim={fused}, n_outputs={n_outputs})",
+            )
+            top = top[0] if head == "linear" else top
         return cls(encoders, fuse, top, in_dims=dims)
 
     def encode(self, xs: Sequence[torch.Tensor]) -> list[torch.Tensor]:
-        """Return the encodings :math:`e_i(x_i)`, one ``(batch, k_i)`` tensor per modality."""
-        xs = check_modalities(xs, n_modalities=len(self.encoders), dims=self.in_dims)
-        return [enc(x) for enc, x in zip(self.encoders, xs)]
+        """Return the encodings :math:`e_i(x_i)`, one ``(batch, k_i)`` tensor per modality.
+
+        Raises
+        ------
+        TypeError, ValueError
+            On a bad input (see the class's Raises section).
+        """
+        # dtype and device are known for encoders that start with a linear layer (others may take e.g. token ids)
+        first = [_first_linear(e) for e in self.encoders]
+        xs = check_modalities(
+            xs,
+            n_modalities=len(self.encoders),
+            dims=self.in_dims,
+            dtype=[None if lin is None else lin.weight.dtype for lin in first],
+            device=[None if lin is None else lin.weight.device for lin in first],
+        )
+        return [enc(x) for enc, x in zip(self.encoders, xs, strict=True)]
 
     def forward(self, xs: Sequence[torch.Tensor]) -> torch.Tensor:
         return self.head(self.fusion(self.encode(xs)))
 
 
+def _first_linear(module: nn.Module) -> nn.Linear | None:
+    """The ``nn.Linear`` an encoder is, or starts with; else None."""
+    if isinstance(module, nn.Linear):
+        return module
+    if isinstance(module, nn.Sequential) and len(module) and isinstance(module[0], nn.Linear):
+        return module[0]
+    return None
+
+
 def _first_in_features(module: nn.Module) -> int | None:
     """Input size of an encoder that is, or starts with, an ``nn.Linear``; else None."""
-    if isinstance(module, nn.Linear):
-        return module.in_features
-    if isinstance(module, nn.Sequential) and len(module) and isinstance(module[0], nn.Linear):
-        return module[0].in_features
-    return None
+    lin = _first_linear(module)
+    return None if lin is None else lin.in_features

@@ -10,7 +10,7 @@ from torch import nn
 
 from mmlab.fusion._base import Fusion
 
-__all__ = ['GatedFusion']
+__all__ = ["GatedFusion"]
 
 
 class GatedFusion(Fusion):
@@ -50,6 +50,11 @@ class GatedFusion(Fusion):
     with :math:`G = 1` gate logit per unit for two modalities and :math:`G = M`
     otherwise.
 
+    Raises
+    ------
+    TypeError, ValueError
+        As :class:`~mmlab.fusion.Fusion`.
+
     References
     ----------
     Arevalo, J., Solorio, T., Montes-y-Gómez, M. and González, F. A. Gated
@@ -67,8 +72,12 @@ class GatedFusion(Fusion):
 
     def __init__(self, in_dims: Sequence[int], out_dim: int) -> None:
         super().__init__(in_dims, out_dim)
-        self.maps = nn.ModuleList(nn.Linear(d, self.out_dim) for d in self.in_dims)  # W_i, c_i
         n_logits = 1 if self.n_modalities == 2 else self.n_modalities
+        self._check_n_params(
+            sum((d + 1) * self.out_dim for d in self.in_dims) + n_logits * (sum(self.in_dims) + 1) * self.out_dim,
+            "sum_i (d_i + 1) out_dim + G (sum_i d_i + 1) out_dim",
+        )
+        self.maps = nn.ModuleList(nn.Linear(d, self.out_dim) for d in self.in_dims)  # W_i, c_i
         self.gate = nn.Linear(sum(self.in_dims), n_logits * self.out_dim)  # W_z, c_z
         self.last_gates: torch.Tensor | None = None
 
@@ -84,7 +93,7 @@ class GatedFusion(Fusion):
     def forward(self, xs: Sequence[torch.Tensor], *, return_gates: bool = False) -> Any:
         xs = self._check(xs)
         g = self.gates(xs)
-        h = torch.stack([torch.tanh(w(x)) for w, x in zip(self.maps, xs)], dim=1)  # h_i, (batch, M, out)
+        h = torch.stack([torch.tanh(w(x)) for w, x in zip(self.maps, xs, strict=True)], dim=1)  # h_i, (batch, M, out)
         self.last_gates = g.detach()
         z = (g * h).sum(dim=1)
         return (z, g) if return_gates else z

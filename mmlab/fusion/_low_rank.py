@@ -11,7 +11,7 @@ from torch import nn
 from mmlab._validation import check_positive_int
 from mmlab.fusion._base import Fusion, _check_in_dims, _with_one
 
-__all__ = ['LowRankFusion', 'low_rank_fusion_n_params']
+__all__ = ["LowRankFusion", "low_rank_fusion_n_params"]
 
 
 class LowRankFusion(Fusion):
@@ -52,6 +52,11 @@ class LowRankFusion(Fusion):
     Morency, L.-P. Efficient low-rank multimodal fusion with modality-specific
     factors. ACL 2018 (Sec. 3.2-3.3).
 
+    Raises
+    ------
+    TypeError, ValueError
+        As :class:`~mmlab.fusion.Fusion`; also if ``rank`` is not an integer >= 1.
+
     Examples
     --------
     >>> from mmlab.fusion import LowRankFusion, n_params
@@ -63,16 +68,21 @@ class LowRankFusion(Fusion):
     def __init__(self, in_dims: Sequence[int], out_dim: int, *, rank: int = 4) -> None:
         super().__init__(in_dims, out_dim)
         self.rank = check_positive_int(rank, "rank")
+        self._check_n_params(
+            low_rank_fusion_n_params(self.in_dims, self.out_dim, self.rank),
+            "rank * out_dim * sum(d_i + 1) + rank + out_dim",
+        )
         # W_i^{(k)} stored as (r, d_i + 1, d_out); unit-scale terms keep the product O(1) at initialisation
         self.factors = nn.ParameterList(
-            nn.Parameter(torch.randn(self.rank, d + 1, self.out_dim) / math.sqrt(d + 1)) for d in self.in_dims)
+            nn.Parameter(torch.randn(self.rank, d + 1, self.out_dim) / math.sqrt(d + 1)) for d in self.in_dims
+        )
         self.rank_weights = nn.Parameter(torch.full((self.rank,), 1.0 / math.sqrt(self.rank)))  # lambda
         self.bias = nn.Parameter(torch.zeros(self.out_dim))  # b
 
     def forward(self, xs: Sequence[torch.Tensor]) -> torch.Tensor:
         xs = self._check(xs)
         prod = None
-        for x, w in zip(xs, self.factors):
+        for x, w in zip(xs, self.factors, strict=True):
             term = torch.einsum("bi,kio->bko", _with_one(x), w)  # W_i^{(k)} [x_i; 1], shape (batch, r, d_out)
             prod = term if prod is None else prod * term
         return torch.einsum("bko,k->bo", prod, self.rank_weights) + self.bias
@@ -87,6 +97,13 @@ def low_rank_fusion_n_params(in_dims: Sequence[int], out_dim: int, rank: int) ->
     .. math::
 
         r\, d_{out} \sum_{i=1}^{M} (d_i + 1) + r + d_{out}
+
+    Raises
+    ------
+    TypeError
+        If a size is not an int (``in_dims`` a list or tuple of them).
+    ValueError
+        If a size is < 1 or there are fewer than two modalities.
 
     Examples
     --------

@@ -47,6 +47,16 @@ class MixtureOfFusions(Fusion):
     logits : torch.nn.Parameter
         :math:`\theta`.
 
+    Raises
+    ------
+    TypeError
+        If ``operators`` is not a non-empty list of names or modules (or the
+        sizes have the wrong type, as :class:`~mmlab.fusion.Fusion`).
+    ValueError
+        If an operator name is unknown, a module's ``in_dims``/``out_dim``
+        differ from the mixture's, or an operator appears twice; on a bad
+        forward input, as :class:`~mmlab.fusion.Fusion`.
+
     References
     ----------
     Zadeh, A., Liang, P. P., Poria, S., Cambria, E. and Morency, L.-P. Multimodal
@@ -63,13 +73,20 @@ class MixtureOfFusions(Fusion):
     tensor([0.3333, 0.3333, 0.3333])
     """
 
-    def __init__(self, in_dims: Sequence[int], out_dim: int,
-                 operators: Sequence[str | Fusion] = ("additive", "multiplicative", "tensor"),
-                 *, normalize: bool = True) -> None:
+    def __init__(
+        self,
+        in_dims: Sequence[int],
+        out_dim: int,
+        operators: Sequence[str | Fusion] = ("additive", "multiplicative", "tensor"),
+        *,
+        normalize: bool = True,
+    ) -> None:
         super().__init__(in_dims, out_dim)
         if isinstance(operators, (str, bytes, nn.Module)) or not isinstance(operators, Sequence) or not operators:
-            raise TypeError("operators must be a non-empty list of fusion names or Fusion modules, e.g. "
-                            f"['additive', 'tensor']; got {operators!r}.")
+            raise TypeError(
+                "operators must be a non-empty list of fusion names or Fusion modules, e.g. "
+                f"['additive', 'tensor']; got {operators!r}."
+            )
         mods, names = [], []
         for j, op in enumerate(operators):
             if isinstance(op, str):
@@ -78,8 +95,10 @@ class MixtureOfFusions(Fusion):
             elif isinstance(op, nn.Module):
                 got_in, got_out = getattr(op, "in_dims", None), getattr(op, "out_dim", None)
                 if got_in != self.in_dims or got_out != self.out_dim:
-                    raise ValueError(f"operators[{j}] must have in_dims={self.in_dims} and out_dim={self.out_dim} "
-                                     f"like the mixture; got in_dims={got_in}, out_dim={got_out}.")
+                    raise ValueError(
+                        f"operators[{j}] must have in_dims={self.in_dims} and out_dim={self.out_dim} "
+                        f"like the mixture; got in_dims={got_in}, out_dim={got_out}."
+                    )
                 mod = op
                 names.append(type(op).__name__)
             else:
@@ -98,7 +117,7 @@ class MixtureOfFusions(Fusion):
 
     def weights_by_name(self) -> dict[str, float]:
         """Return ``{operator name: weight}``."""
-        return dict(zip(self.names, map(float, self.weights())))
+        return dict(zip(self.names, map(float, self.weights()), strict=True))
 
     def forward(self, xs: Sequence[torch.Tensor]) -> torch.Tensor:
         xs = self._check(xs)
@@ -106,7 +125,7 @@ class MixtureOfFusions(Fusion):
         outs = [op(xs) for op in self.operators]
         if self.normalize:
             outs = [F.layer_norm(o, (self.out_dim,)) for o in outs]  # N(f_j)
-        return sum(p * o for p, o in zip(pi, outs))
+        return sum(p * o for p, o in zip(pi, outs, strict=True))
 
     def extra_repr(self) -> str:
         return f"{super().extra_repr()}, operators={list(self.names)}"

@@ -45,6 +45,11 @@ class MultiplicativeFusion(Fusion):
     Jayakumar, S. M. et al. Multiplicative interactions and where to find them.
     ICLR 2020.
 
+    Raises
+    ------
+    TypeError, ValueError
+        As :class:`~mmlab.fusion.Fusion`.
+
     Examples
     --------
     >>> import torch
@@ -55,6 +60,9 @@ class MultiplicativeFusion(Fusion):
 
     def __init__(self, in_dims: Sequence[int], out_dim: int, *, bias: bool = True) -> None:
         super().__init__(in_dims, out_dim)
+        self._check_n_params(
+            self.out_dim * (sum(self.in_dims) + len(self.in_dims) * bool(bias)), "out_dim * sum(d_i + 1)"
+        )
         self.maps = nn.ModuleList(nn.Linear(d, self.out_dim, bias=bool(bias)) for d in self.in_dims)
         for lin in self.maps:  # unit-scale projections keep the product O(1) at initialisation
             nn.init.normal_(lin.weight, 0.0, 1.0 / math.sqrt(lin.in_features))
@@ -64,7 +72,7 @@ class MultiplicativeFusion(Fusion):
     def forward(self, xs: Sequence[torch.Tensor]) -> torch.Tensor:
         xs = self._check(xs)
         z = self.maps[0](xs[0])
-        for w, x in zip(self.maps[1:], xs[1:]):
+        for w, x in zip(self.maps[1:], xs[1:], strict=True):
             z = z * w(x)  # elementwise product of (W_i x_i + b_i)
         return z
 
@@ -105,6 +113,13 @@ class BilinearFusion(Fusion):
     Osindero, S., Teh, Y. W., Harley, T. and Pascanu, R. Multiplicative
     interactions and where to find them. ICLR 2020.
 
+    Raises
+    ------
+    TypeError, ValueError
+        As :class:`~mmlab.fusion.Fusion`; bilinear fusion takes exactly two
+        modalities, and its :math:`d_{out} d_A d_B` weights are checked against
+        the allocation limit.
+
     Examples
     --------
     >>> import torch
@@ -116,6 +131,10 @@ class BilinearFusion(Fusion):
 
     def __init__(self, in_dims: Sequence[int], out_dim: int, *, linear: bool = True, bias: bool = True) -> None:
         super().__init__(in_dims, out_dim, min_modalities=2, max_modalities=2)
+        self._check_n_params(
+            bilinear_fusion_n_params(self.in_dims, self.out_dim, linear=linear, bias=bias),
+            "out_dim * d_A * d_B + (d_A + d_B) * out_dim + out_dim",
+        )
         d_a, d_b = self.in_dims
         # W: (d_out, d_A, d_B); scaled so that x_A^T W_k x_B has unit order for unit-scale inputs
         self.weight = nn.Parameter(torch.randn(self.out_dim, d_a, d_b) / math.sqrt(d_a * d_b))
@@ -133,13 +152,19 @@ class BilinearFusion(Fusion):
         return z
 
 
-def bilinear_fusion_n_params(in_dims: Sequence[int], out_dim: int, *, linear: bool = True,
-                             bias: bool = True) -> int:
+def bilinear_fusion_n_params(in_dims: Sequence[int], out_dim: int, *, linear: bool = True, bias: bool = True) -> int:
     r"""Closed-form parameter count of :class:`BilinearFusion`.
 
     .. math::
 
         d_{out} d_A d_B + [\text{linear}]\,(d_A + d_B)\, d_{out} + [\text{bias}]\, d_{out}
+
+    Raises
+    ------
+    TypeError
+        If a size is not an int (``in_dims`` a list or tuple of them).
+    ValueError
+        If a size is < 1 or ``in_dims`` does not give exactly two modalities.
 
     Examples
     --------

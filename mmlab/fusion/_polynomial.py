@@ -11,7 +11,7 @@ from torch import nn
 from mmlab._validation import check_positive_int
 from mmlab.fusion._base import Fusion, _check_in_dims
 
-__all__ = ['PolynomialFusion', 'polynomial_fusion_n_params']
+__all__ = ["PolynomialFusion", "polynomial_fusion_n_params"]
 
 
 class PolynomialFusion(Fusion):
@@ -57,6 +57,12 @@ class PolynomialFusion(Fusion):
     Hou, M., Tang, J., Zhang, J., Kong, W. and Zhao, Q. Deep multimodal
     multilinear fusion with high-order polynomial pooling. NeurIPS 2019.
 
+    Raises
+    ------
+    TypeError, ValueError
+        As :class:`~mmlab.fusion.Fusion`; also if ``order`` or ``rank`` is not
+        an integer >= 1.
+
     Examples
     --------
     >>> from mmlab.fusion import PolynomialFusion, n_params
@@ -69,10 +75,15 @@ class PolynomialFusion(Fusion):
         super().__init__(in_dims, out_dim, min_modalities=1)
         self.order = check_positive_int(order, "order")
         self.rank = check_positive_int(rank, "rank")
+        self._check_n_params(
+            polynomial_fusion_n_params(self.in_dims, self.out_dim, self.order, self.rank),
+            "order * rank * out_dim * (1 + sum(d_i)) + rank + out_dim",
+        )
         width = 1 + sum(self.in_dims)  # D
         # W_p^{(k)} stored as (r, D, d_out), one tensor per order p
         self.factors = nn.ParameterList(
-            nn.Parameter(torch.randn(self.rank, width, self.out_dim) / math.sqrt(width)) for _ in range(self.order))
+            nn.Parameter(torch.randn(self.rank, width, self.out_dim) / math.sqrt(width)) for _ in range(self.order)
+        )
         with torch.no_grad():  # start each factor near the constant term so that high orders do not vanish
             for w in self.factors:
                 w[:, 0, :] += 1.0
@@ -98,6 +109,13 @@ def polynomial_fusion_n_params(in_dims: Sequence[int], out_dim: int, order: int,
     .. math::
 
         P\, r\, d_{out} \Big(1 + \sum_{i=1}^{M} d_i\Big) + r + d_{out}
+
+    Raises
+    ------
+    TypeError
+        If a size is not an int (``in_dims`` a list or tuple of them).
+    ValueError
+        If a size is < 1.
 
     Examples
     --------

@@ -17,7 +17,7 @@ from mmlab.fusion._polynomial import PolynomialFusion
 from mmlab.fusion._shift import ModalityShiftFusion
 from mmlab.fusion._tensor import TensorFusion
 
-__all__ = ['FUSIONS', 'make_fusion', 'register_fusion']
+__all__ = ["FUSIONS", "make_fusion", "register_fusion"]
 
 
 #: Fusion operators by name, as :func:`make_fusion` and :class:`MixtureOfFusions` know them.
@@ -56,6 +56,14 @@ def make_fusion(name: str, in_dims: Sequence[int], out_dim: int | None, **kwargs
     -------
     torch.nn.Module
 
+    Raises
+    ------
+    ValueError
+        If ``name`` is not registered, or ``out_dim`` is None for an operator
+        that needs it.
+    TypeError, ValueError
+        Whatever the operator's constructor refuses (sizes, options).
+
     Examples
     --------
     >>> from mmlab.fusion import make_fusion
@@ -84,6 +92,13 @@ def register_fusion(name: str, cls: type[nn.Module]) -> None:
         If ``name`` is not a string or ``cls`` is not a ``torch.nn.Module`` subclass.
     ValueError
         If ``name`` is already registered to another class.
+
+    Examples
+    --------
+    >>> from mmlab.fusion import FUSIONS, AdditiveFusion, register_fusion
+    >>> register_fusion("additive", AdditiveFusion)  # registering the same class again is a no-op
+    >>> FUSIONS["additive"] is AdditiveFusion
+    True
     """
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be a non-empty string; got {name!r}.")

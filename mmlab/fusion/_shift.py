@@ -7,9 +7,10 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from mmlab.fusion._base import Fusion, _check_in_dims, _check_real
+from mmlab._validation import check_scalar
+from mmlab.fusion._base import Fusion, _check_in_dims
 
-__all__ = ['ModalityShiftFusion']
+__all__ = ["ModalityShiftFusion"]
 
 
 class ModalityShiftFusion(Fusion):
@@ -51,6 +52,12 @@ class ModalityShiftFusion(Fusion):
     last_relative_shift : torch.Tensor or None
         Detached :math:`\lVert \alpha H \rVert_2 / \lVert x_0 \rVert_2`, ``(batch,)``, in :math:`[0, \beta]`.
 
+    Raises
+    ------
+    TypeError, ValueError
+        As :class:`~mmlab.fusion.Fusion`; also if ``beta`` or ``eps`` is not a
+        finite number > 0.
+
     References
     ----------
     Wang, Y., Shen, Y., Liu, Z., Liang, P. P., Zadeh, A. and Morency, L.-P. Words
@@ -69,13 +76,27 @@ class ModalityShiftFusion(Fusion):
     torch.Size([4, 8])
     """
 
-    def __init__(self, in_dims: Sequence[int], out_dim: int | None = None, *, beta: float = 1.0,
-                 layer_norm: bool = True, eps: float = 1e-6) -> None:
+    def __init__(
+        self,
+        in_dims: Sequence[int],
+        out_dim: int | None = None,
+        *,
+        beta: float = 1.0,
+        layer_norm: bool = True,
+        eps: float = 1e-6,
+    ) -> None:
         dims = _check_in_dims(in_dims, "ModalityShiftFusion", 2, None)
         super().__init__(dims, dims[0] if out_dim is None else out_dim)
         d0 = self.in_dims[0]
-        self.beta = _check_real(beta, "beta")
-        self.eps = _check_real(eps, "eps")
+        self.beta = check_scalar(beta, "beta", min_val=0, include_boundaries="neither")
+        self.eps = check_scalar(eps, "eps", min_val=0, include_boundaries="neither")
+        others = self.in_dims[1:]
+        self._check_n_params(
+            sum((d0 + d + 1) * d0 + d * d0 for d in others)
+            + 3 * d0
+            + (0 if out_dim is None else (d0 + 1) * self.out_dim),
+            "sum_j ((d_0 + d_j + 1) d_0 + d_j d_0) + 3 d_0 (+ (d_0 + 1) out_dim)",
+        )
         self.gates = nn.ModuleList(nn.Linear(d0 + d, d0) for d in self.in_dims[1:])  # W_{g,j}, b_{g,j}
         self.maps = nn.ModuleList(nn.Linear(d, d0, bias=False) for d in self.in_dims[1:])  # W_j
         self.shift_bias = nn.Parameter(torch.zeros(d0))  # b_H
@@ -89,7 +110,7 @@ class ModalityShiftFusion(Fusion):
         xs = self._check(xs)
         x0 = xs[0]
         h = self.shift_bias
-        for gate, w, x in zip(self.gates, self.maps, xs[1:]):
+        for gate, w, x in zip(self.gates, self.maps, xs[1:], strict=True):
             h = h + torch.relu(gate(torch.cat([x0, x], dim=1))) * w(x)  # g_j ⊙ (W_j x_j)
         norm0 = x0.norm(dim=1, keepdim=True)
         alpha = torch.clamp(self.beta * norm0 / (h.norm(dim=1, keepdim=True) + self.eps), max=1.0)

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from mmlab._validation import check_positive_int
+from mmlab._validation import check_positive_int, check_size
 from mmlab.fusion._base import Fusion, _check_in_dims, _with_one
 
-__all__ = ['TensorFusion', 'tensor_fusion_n_params']
+__all__ = ["TensorFusion", "tensor_fusion_n_params"]
 
 
 class TensorFusion(Fusion):
@@ -56,6 +56,15 @@ class TensorFusion(Fusion):
     network for multimodal sentiment analysis. EMNLP 2017 (Sec. 3.2, eq. for
     :math:`z^m`).
 
+    Raises
+    ------
+    TypeError, ValueError
+        As :class:`~mmlab.fusion.Fusion`. The parameter count
+        :math:`d_{out} \prod_i (d_i + 1)` is checked before anything is
+        allocated (``TensorFusion([1000] * 3, 10)`` would need 10 billion
+        weights), and so is the fused tensor of each forward batch,
+        :math:`B \prod_i (d_i + 1)` numbers.
+
     Examples
     --------
     >>> import torch
@@ -67,11 +76,30 @@ class TensorFusion(Fusion):
 
     def __init__(self, in_dims: Sequence[int], out_dim: int, *, bias: bool = False) -> None:
         super().__init__(in_dims, out_dim)
+        self._check_n_params(
+            tensor_fusion_n_params(self.in_dims, self.out_dim, bias=bias),
+            "out_dim * prod(d_i + 1)",
+            remedy="LowRankFusion computes a rank-r version of this map with r * out_dim * sum(d_i + 1) parameters.",
+        )
         self.linear = nn.Linear(math.prod(d + 1 for d in self.in_dims), self.out_dim, bias=bool(bias))  # W (, b)
 
     def fused_tensor(self, xs: Sequence[torch.Tensor]) -> torch.Tensor:
-        """Return :math:`\\operatorname{vec}(\\mathcal Z)`, shape ``(batch, prod(d_i + 1))``."""
+        """Return :math:`\\operatorname{vec}(\\mathcal Z)`, shape ``(batch, prod(d_i + 1))``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            On a bad input (as :class:`~mmlab.fusion.Fusion`), or a batch whose
+            fused tensor would exceed the allocation limit.
+        """
         xs = self._check(xs)
+        width = math.prod(d + 1 for d in self.in_dims)
+        check_size(
+            xs[0].shape[0] * width,
+            f"TensorFusion's fused tensor for a batch of {xs[0].shape[0]}",
+            detail=f"batch * prod(d_i + 1) = {xs[0].shape[0]:,} * {width:,}",
+            remedy="Use smaller batches.",
+        )
         z = _with_one(xs[0])
         for x in xs[1:]:
             # (batch, D) x (batch, d+1) -> (batch, D*(d+1)), row-major like einsum("bi,bj->bij")
@@ -88,6 +116,13 @@ def tensor_fusion_n_params(in_dims: Sequence[int], out_dim: int, *, bias: bool =
     .. math::
 
         d_{out} \prod_{i=1}^{M} (d_i + 1) \; + \; [\text{bias}]\, d_{out}
+
+    Raises
+    ------
+    TypeError
+        If ``in_dims`` is not a list or tuple of ints or ``out_dim`` not an int.
+    ValueError
+        If a size is < 1 or there are fewer than two modalities.
 
     Examples
     --------

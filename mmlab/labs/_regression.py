@@ -2,10 +2,14 @@
 
 Each ``check_<exercise>(fn)`` runs a student's function on the shipped book
 reviews and on a resampled copy of them (so a function that ignores its input
-or returns typed-in numbers fails), compares with the reference computed by
-statsmodels, and raises :class:`mmlab.labs.CheckFailed` with a message that
-names the failing property, says by how much it is off and suggests the likely
-cause. Values that would give an answer away are not printed.
+or returns typed-in numbers fails), compares with a reference computed here
+(least squares with NumPy, the slope's variance from the covariance matrix, the
+F test from the residual sums of squares; never :mod:`mmlab.regression`), and
+raises :class:`mmlab.labs.CheckFailed` with a message that names the failing
+property and suggests the likely cause. Expected values, and how far off a
+value is, are never printed. Exercises 3 and 4 are decorated with
+:func:`~mmlab.labs.forbid`: calling :func:`mmlab.regression.simple_slopes` or
+:func:`mmlab.regression.compare_nested` fails the check.
 
 =====================  ===========================================================
 check                  student function
@@ -27,14 +31,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mmlab.labs._feedback import CheckRun, expect_close, run_student
+from mmlab.labs._feedback import RETURNED_NONE, CheckRun, expect_close, forbid, run_student
 
 __all__ = ["check_decide_h2", "check_fit_additive", "check_fit_interaction", "check_simple_slope"]
 
 _ADDITIVE_TERMS = ("Intercept", "smiling", "critic")
 _INTERACTION_TERMS = ("Intercept", "smiling", "critic", "smiling:critic")
 _RESAMPLE_SEED = 20240
-_RETURNED_NONE = "your function returned None. Did you forget the `return` statement?"
+_RETURNED_NONE = RETURNED_NONE
 
 
 # --------------------------------------------------------------------------- #
@@ -61,6 +65,28 @@ def _fit(data: pd.DataFrame, formula: str) -> Any:
 def _reference(which: int, model: str) -> Any:
     data = _datasets()[which]
     return _fit(data, "score ~ smiling + critic" if model == "additive" else "score ~ smiling * critic")
+
+
+def _ols_reference(data: pd.DataFrame, model: str) -> np.ndarray:
+    """OLS coefficients (Intercept, smiling, critic[, smiling:critic]) by least squares on the design matrix."""
+    columns = [np.ones(len(data)), data["smiling"].to_numpy(float), data["critic"].to_numpy(float)]
+    if model == "interaction":
+        columns.append(columns[1] * columns[2])
+    design = np.column_stack(columns)
+    coef, *_ = np.linalg.lstsq(design, data["score"].to_numpy(float), rcond=None)
+    return coef
+
+
+def _slope_reference(result: Any, level: int) -> tuple[float, float, float]:
+    """Slope of smiling at critic = level, w1 + level w3, with its 95% t interval (covariance included)."""
+    from scipy import stats
+
+    names = ["smiling", "smiling:critic"]
+    c = np.array([1.0, float(level)])
+    slope = float(c @ np.asarray(result.params[names], dtype=float))
+    se = float(np.sqrt(c @ np.asarray(result.cov_params().loc[names, names], dtype=float) @ c))
+    t = float(stats.t.ppf(0.975, result.df_resid))
+    return slope, slope - t * se, slope + t * se
 
 
 def _canonical(term: str) -> str:
@@ -99,8 +125,11 @@ def _check_fit(fn: Callable[[pd.DataFrame], Any], title: str, model: str, expect
 
     endog = result.model.endog_names
     if endog != "score":
-        run.fail("response", f"your model predicts {endog!r}, but the response of the study is the audience "
-                             "score: put score on the left of ~.")
+        run.fail(
+            "response",
+            f"your model predicts {endog!r}, but the response of the study is the audience "
+            "score: put score on the left of ~.",
+        )
     run.passed("response is score")
 
     terms = [_canonical(t) for t in result.model.exog_names]
@@ -118,41 +147,56 @@ def _check_fit(fn: Callable[[pd.DataFrame], Any], title: str, model: str, expect
         if model == "additive" and "smiling:critic" in extra:
             message += " The additive model has no product term: join the variables with +, not * or :."
         if model == "interaction" and missing == ["smiling:critic"]:
-            message += (" Without the product term the model is additive: the slope of smiling cannot "
-                        "depend on critic status. In a formula, a * b means a + b + a:b.")
+            message += (
+                " Without the product term the model is additive: the slope of smiling cannot "
+                "depend on critic status. In a formula, a * b means a + b + a:b."
+            )
         if model == "interaction" and "smiling:critic" not in missing and {"smiling", "critic"} & set(missing):
-            message += (" `a:b` adds only the product; the interaction model also needs both main effects "
-                        "(w1 x_A and w2 x_B).")
+            message += (
+                " `a:b` adds only the product; the interaction model also needs both main effects (w1 x_A and w2 x_B)."
+            )
         run.fail("model terms", message)
     run.passed(f"terms {list(expected)}")
 
     n = int(result.nobs)
     if n != len(data):
-        run.fail("all rows used", f"your model was fitted on {n} rows; the data has {len(data)}. "
-                                  "Fit on the whole data frame you are given, without filtering rows.")
+        run.fail(
+            "all rows used",
+            f"your model was fitted on {n} rows; the data has {len(data)}. "
+            "Fit on the whole data frame you are given, without filtering rows.",
+        )
     run.passed("fitted on all 300 rows")
 
-    reference = _reference(0, model)
     got = _named_params(result)[list(expected)]
-    expect_close(run, got.to_numpy(), reference.params.to_numpy(), what="coefficients", atol=1e-6, rtol=1e-6,
-                 reveal=False, hint="The terms are right, so check that score, smiling and critic are used "
-                                    "unchanged (no rescaling or recoding).")
+    expect_close(
+        run,
+        got.to_numpy(),
+        _ols_reference(data, model),
+        what="coefficients",
+        atol=1e-6,
+        rtol=1e-6,
+        hint="The terms are right, so check that score, smiling and critic are used "
+        "unchanged (no rescaling or recoding).",
+    )
 
     result2 = run_student(run, fn, other.copy(), what="uses its data argument")
     _expect_fit(run, result2, "uses its data argument", record=False)
     got2 = _named_params(result2)
-    if set(got2.index) != set(expected) or not np.allclose(got2[list(expected)].to_numpy(),
-                                                           _reference(1, model).params.to_numpy(), atol=1e-6):
-        run.fail("uses its data argument", "on a different sample of reviews your function did not return that "
-                                           "sample's fit. Use the `data` argument, not the global `reviews`.")
+    if set(got2.index) != set(expected) or not np.allclose(
+        got2[list(expected)].to_numpy(), _ols_reference(other, model), atol=1e-6
+    ):
+        run.fail(
+            "uses its data argument",
+            "on a different sample of reviews your function did not return that "
+            "sample's fit. Use the `data` argument, not the global `reviews`.",
+        )
     run.passed("uses its data argument")
     return run.finish()
 
 
 def _named_params(result: Any) -> pd.Series:
     """The coefficients indexed by canonical term names (either order of a product's factors)."""
-    return pd.Series(np.asarray(result.params, dtype=float),
-                     index=[_canonical(t) for t in result.model.exog_names])
+    return pd.Series(np.asarray(result.params, dtype=float), index=[_canonical(t) for t in result.model.exog_names])
 
 
 def _expect_fit(run: CheckRun, result: Any, what: str, *, record: bool = True) -> None:
@@ -162,14 +206,19 @@ def _expect_fit(run: CheckRun, result: Any, what: str, *, record: bool = True) -
     if hasattr(result, "fit") and not hasattr(result, "params"):
         run.fail(what, "you returned the model specification; call .fit() on it and return what .fit() returns.")
     if isinstance(result, (pd.Series, np.ndarray, dict, list, tuple)):
-        run.fail(what, f"you returned a {type(result).__name__}; return the whole fitted result (what .fit() "
-                       "returns), which also carries the standard errors and intervals.")
+        run.fail(
+            what,
+            f"you returned a {type(result).__name__}; return the whole fitted result (what .fit() "
+            "returns), which also carries the standard errors and intervals.",
+        )
     if not all(hasattr(result, a) for a in ("params", "conf_int", "model", "nobs")):
-        run.fail(what, f"expected a fitted statsmodels result (from smf.ols(...).fit()), got "
-                       f"{type(result).__name__}.")
+        run.fail(what, f"expected a fitted statsmodels result (from smf.ols(...).fit()), got {type(result).__name__}.")
     if getattr(result.model, "formula", None) is None or not hasattr(result.model, "exog_names"):
-        run.fail(what, "your model was not built from a formula: fit with the formula API, "
-                       "smf.ols(formula, data=...), so that its terms carry the variables' names.")
+        run.fail(
+            what,
+            "your model was not built from a formula: fit with the formula API, "
+            "smf.ols(formula, data=...), so that its terms carry the variables' names.",
+        )
     if record:
         run.passed(what)
 
@@ -177,6 +226,11 @@ def _expect_fit(run: CheckRun, result: Any, what: str, *, record: bool = True) -
 # --------------------------------------------------------------------------- #
 # exercise 3: simple slopes
 # --------------------------------------------------------------------------- #
+@forbid(
+    "mmlab.regression.simple_slopes",
+    task="compute the simple slope and its interval yourself",
+    hint="Use result.params, result.cov_params(), result.df_resid and scipy.stats.t.",
+)
 def check_simple_slope(fn: Callable[[Any, int], Any]) -> bool:
     """Check ``simple_slope(result, critic)``: slope of smiling at a critic status, with its 95% CI.
 
@@ -184,23 +238,25 @@ def check_simple_slope(fn: Callable[[Any, int], Any]) -> bool:
     error in exercise 2 does not carry over) and a level 0 or 1. Verifies the
     return format, the slope at both levels, the interval (including the
     covariance of :math:`\\hat w_1` and :math:`\\hat w_3`), and that the
-    function uses its ``result`` argument.
+    function uses its ``result`` argument. The reference is computed here
+    from the model's coefficients and covariance matrix; calling
+    :func:`mmlab.regression.simple_slopes` fails the check.
     """
-    from mmlab.regression import simple_slopes
-
     run = CheckRun("Exercise 3 (simple slopes with a 95% CI)", 5)
     fit = _reference(0, "interaction")
-    ref = simple_slopes(fit, "smiling", "critic", (0, 1))
+    ref = {level: _slope_reference(fit, level) for level in (0, 1)}
     w1, w3 = float(fit.params["smiling"]), float(fit.params["smiling:critic"])
 
-    out = {level: _triple(run, run_student(run, fn, fit, level, what="returns (slope, ci_low, ci_high)"))
-           for level in (0, 1)}
+    out = {
+        level: _triple(run, run_student(run, fn, fit, level, what="returns (slope, ci_low, ci_high)"))
+        for level in (0, 1)
+    }
     run.passed("returns (slope, ci_low, ci_high)")
 
     for level, name in ((0, "non-critics"), (1, "critics")):
         what = f"slope for {name} (critic={level})"
         slope = out[level][0]
-        expected = float(ref.loc[level, "slope"])
+        expected = ref[level][0]
         diff = abs(slope - expected)
         if diff <= 1e-6:
             run.passed(what)
@@ -212,44 +268,59 @@ def check_simple_slope(fn: Callable[[Any, int], Any]) -> bool:
         elif level == 0 and np.isclose(slope, w1 + w3):
             hint = "For critic = 0 the product term vanishes: the slope is w1 + 0·w3."
         elif diff < 0.01:
-            hint = ("It is close but not exact: did you type rounded numbers? Compute the slope from "
-                    "result.params.")
+            hint = "It is close but not exact: did you type rounded numbers? Compute the slope from result.params."
         else:
             hint = "Differentiate y = w0 + w1 x_A + w2 x_B + w3 x_A x_B with respect to x_A at x_B = critic."
-        run.fail(what, f"your slope {slope:.4g} is off by {diff:.3g}. {hint}")
+        run.fail(what, f"your slope is not the slope of smiling at critic = {level}. {hint}")
 
     slope, low, high = out[1]
-    ref_low, ref_high = float(ref.loc[1, "ci_low"]), float(ref.loc[1, "ci_high"])
+    _, ref_low, ref_high = ref[1]
     # 0.01 accepts the normal quantile 1.96 instead of t(296) = 1.968 (endpoints move by about 0.002)
     if not (abs(low - ref_low) <= 0.01 and abs(high - ref_high) <= 0.01):
         ratio = (high - low) / (ref_high - ref_low)
         cov = fit.cov_params()
         no_cov = float(np.sqrt(cov.loc["smiling", "smiling"] + cov.loc["smiling:critic", "smiling:critic"]))
-        message = (f"your interval for critics is off by up to {max(abs(low - ref_low), abs(high - ref_high)):.3f} "
-                   f"and is {ratio:.2f} times as wide as the 95% interval.")
-        if abs(ratio * float(ref.loc[1, "std_error"]) - no_cov) < 0.01 * no_cov:
-            message += (" Its width matches sqrt(Var(w1) + Var(w3)): the covariance term 2·Cov(w1, w3) is missing "
-                        "(it is negative here; take it from result.cov_params()).")
+        ref_se = (ref_high - ref_low) / 2 / float(_t975(fit))
+        message = "your interval for critics is not the 95% interval of the slope"
+        if abs(ratio * ref_se - no_cov) < 0.01 * no_cov:
+            message += (
+                ": it is too wide by exactly what sqrt(Var(w1) + Var(w3)) gives, so the covariance term "
+                "2·Cov(w1, w3) is missing (it is negative here; take it from result.cov_params())."
+            )
         elif not np.isclose((low + high) / 2, slope, atol=1e-6):
-            message += " It is not centred on your slope: the interval is slope ± t·SE."
+            message += ": it is not centred on your slope; the interval is slope ± t·SE."
         else:
-            message += " Check the standard error (Var(w1) + Var(w3) + 2·Cov(w1, w3)) and the 97.5% t quantile."
+            message += (
+                f" (it is too {'wide' if ratio > 1 else 'narrow'}). Check the standard error "
+                "(Var(w1) + Var(w3) + 2·Cov(w1, w3)) and the 97.5% t quantile."
+            )
         run.fail("95% CI for critics", message)
     run.passed("95% CI for critics")
 
     other = _reference(1, "interaction")
     got = _triple(run, run_student(run, fn, other, 1, what="uses its result argument"))
     if not np.isclose(got[0], other.params["smiling"] + other.params["smiling:critic"], atol=1e-6):
-        run.fail("uses its result argument", "for another fitted model your function returned the same slope; "
-                                             "read the coefficients from the `result` argument.")
+        run.fail(
+            "uses its result argument",
+            "for another fitted model your function returned the same slope; "
+            "read the coefficients from the `result` argument.",
+        )
     run.passed("uses its result argument")
     return run.finish()
+
+
+def _t975(result: Any) -> float:
+    from scipy import stats
+
+    return float(stats.t.ppf(0.975, result.df_resid))
 
 
 def _triple(run: CheckRun, value: Any) -> tuple[float, float, float]:
     what = "returns (slope, ci_low, ci_high)"
     if value is None:
         run.fail(what, _RETURNED_NONE)
+    if isinstance(value, (str, bytes, Mapping)):
+        run.fail(what, f"expected three numbers (slope, ci_low, ci_high), got {type(value).__name__}.")
     try:
         flat = np.asarray(value, dtype=float).ravel()
     except (TypeError, ValueError):
@@ -260,21 +331,31 @@ def _triple(run: CheckRun, value: Any) -> tuple[float, float, float]:
         run.fail(what, "your result contains NaN or infinite values.")
     slope, low, high = (float(v) for v in flat)
     if not low < slope < high:
-        run.fail(what, f"expected ci_low < slope < ci_high, got ({slope:.3f}, {low:.3f}, {high:.3f}). "
-                       "Return the slope first, then the lower and the upper end.")
+        run.fail(
+            what,
+            f"expected ci_low < slope < ci_high, got ({slope:.3f}, {low:.3f}, {high:.3f}). "
+            "Return the slope first, then the lower and the upper end.",
+        )
     return slope, low, high
 
 
 # --------------------------------------------------------------------------- #
 # exercise 4: H2 with a nested-model F test
 # --------------------------------------------------------------------------- #
+@forbid(
+    "mmlab.regression.compare_nested",
+    task="compute the nested-model F test yourself",
+    hint="Use the residual sums of squares (result.ssr) and degrees of freedom (result.df_resid), and scipy.stats.f.",
+)
 def check_decide_h2(fn: Callable[..., Mapping[str, Any]]) -> bool:
     """Check ``decide_h2(additive, interaction, alpha=0.05)``: the nested-model F test of H2.
 
     The student's function receives mmlab's fitted additive and interaction
     models and returns ``{"F": float, "p_value": float, "reject": bool}``.
     Verifies the keys, the F statistic, the p-value, the decision at two levels
-    of ``alpha``, and that the function uses its arguments.
+    of ``alpha``, and that the function uses its arguments. The reference F and
+    p-value are computed here from the residual sums of squares; calling
+    :func:`mmlab.regression.compare_nested` fails the check.
     """
     run = CheckRun("Exercise 4 (decide H2 with a nested-model F test)", 5)
     additive, interaction = _reference(0, "additive"), _reference(0, "interaction")
@@ -287,44 +368,59 @@ def check_decide_h2(fn: Callable[..., Mapping[str, Any]]) -> bool:
     if not np.isclose(f_value, ref_f, rtol=1e-4):
         t = float(interaction.tvalues["smiling:critic"])
         if np.isclose(f_value, t, rtol=1e-3):
-            hint = "Your F equals the t statistic of w3; with one restriction F = t², so square it or use the RSS formula."
+            hint = (
+                "Your F equals the t statistic of w3; with one restriction F = t², so square it or use the RSS formula."
+            )
         elif f_value < 0:
             hint = "F cannot be negative: the numerator is RSS(additive) − RSS(interaction)."
         else:
-            hint = ("F = ((RSS_r − RSS_f) / q) / (RSS_f / (n − p)) with q = 1 extra coefficient and n − p the "
-                    "interaction model's residual degrees of freedom (296).")
-        run.fail("F statistic", f"your F is {f_value:.4g}, off by {abs(f_value - ref_f):.3g}. {hint}")
+            hint = (
+                "F = ((RSS_r − RSS_f) / q) / (RSS_f / (n − p)) with q = 1 extra coefficient and n − p the "
+                "interaction model's residual degrees of freedom (296)."
+            )
+        run.fail("F statistic", f"your F is not the F statistic of the nested comparison. {hint}")
     run.passed("F statistic")
 
     p = out["p_value"]
     if not np.isclose(p, ref_p, rtol=1e-3, atol=1e-9):
-        hint = ("Your p-value is 1 minus the right one: use the survival function (scipy.stats.f.sf), "
-                "not the CDF.") if np.isclose(p, 1 - ref_p, atol=1e-6) else \
-            "The p-value is P(F(q, n − p) > F) with q = 1 and n − p = 296."
-        run.fail("p-value", f"your p-value {p:.3g} is off by {abs(p - ref_p):.3g}. {hint}")
+        hint = (
+            ("Your p-value is 1 minus the right one: use the survival function (scipy.stats.f.sf), not the CDF.")
+            if np.isclose(p, 1 - ref_p, atol=1e-6)
+            else "The p-value is P(F(q, n − p) > F) with q = 1 and n − p = 296."
+        )
+        run.fail("p-value", f"your p-value is not the p-value of your (correct) F. {hint}")
     run.passed("p-value")
 
     strict = _decision(run, run_student(run, fn, additive, interaction, 1e-6, what="decision"))
     if out["reject"] is not True or strict["reject"] is not False:
-        run.fail("decision", f"with p = {ref_p:.2g} your function returned reject={out['reject']} at alpha = 0.05 "
-                             f"and reject={strict['reject']} at alpha = 1e-6. Reject H0 (no interaction) exactly "
-                             "when the p-value is below alpha.")
+        run.fail(
+            "decision",
+            f"your function returned reject={out['reject']} at alpha = 0.05 and "
+            f"reject={strict['reject']} at alpha = 1e-6, with the same (correct) p-value. Reject H0 "
+            "(no interaction) exactly when the p-value is below alpha.",
+        )
     run.passed("decision follows p < alpha")
 
     other_a, other_i = _reference(1, "additive"), _reference(1, "interaction")
     got = _decision(run, run_student(run, fn, other_a, other_i, 0.05, what="uses its arguments"))
     if not np.isclose(got["F"], _nested(other_a, other_i)[0], rtol=1e-4):
-        run.fail("uses its arguments", "for two other fitted models your function did not return their F; "
-                                       "compute it from the `additive` and `interaction` arguments.")
+        run.fail(
+            "uses its arguments",
+            "for two other fitted models your function did not return their F; "
+            "compute it from the `additive` and `interaction` arguments.",
+        )
     run.passed("uses its arguments")
     return run.finish()
 
 
 def _nested(additive: Any, interaction: Any) -> tuple[float, float]:
-    from statsmodels.stats.anova import anova_lm
+    """F = ((RSS_r - RSS_f) / q) / (RSS_f / (n - p)) and its upper-tail p-value."""
+    from scipy import stats
 
-    row = anova_lm(additive, interaction).iloc[1]
-    return float(row["F"]), float(row["Pr(>F)"])
+    q = float(additive.df_resid - interaction.df_resid)
+    df = float(interaction.df_resid)
+    f_value = ((float(additive.ssr) - float(interaction.ssr)) / q) / (float(interaction.ssr) / df)
+    return f_value, float(stats.f.sf(f_value, q, df))
 
 
 def _decision(run: CheckRun, value: Any) -> dict[str, Any]:

@@ -72,7 +72,9 @@ def strip_source(source: str, *, exercise: str = "Exercise") -> str:
         marker = line.strip()
         if marker in (BEGIN, BEGIN_HIDDEN):
             if state is not None:
-                raise SolutionMarkerError(f"line {number}: {marker!r} inside an open {state} region (regions cannot nest).")
+                raise SolutionMarkerError(
+                    f"line {number}: {marker!r} inside an open {state} region (regions cannot nest)."
+                )
             state = "solution" if marker == BEGIN else "hidden"
             if state == "solution":
                 indent = line[: len(line) - len(line.lstrip())]
@@ -109,7 +111,14 @@ def solution_lines(source: str) -> list[str]:
 
 
 def strip_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Return the student version of an instructor notebook (the input is not modified)."""
+    """Return the student version of an instructor notebook (the input is not modified).
+
+    Raises
+    ------
+    SolutionMarkerError
+        If a code cell's solution markers are unbalanced or nested, or a
+        markdown cell has an unbalanced ``<!-- BEGIN/END SOLUTION -->`` marker.
+    """
     student = copy.deepcopy(nb)
     label = "Exercise"
     for cell in student.cells:
@@ -138,9 +147,11 @@ def _write(nb: nbformat.NotebookNode, path: Path) -> str:
 def _pairs(root: Path) -> list[tuple[Path, Path]]:
     labs = root / "labs"
     student = labs / "student"
-    return [(src, student / src.relative_to(labs))
-            for src in sorted(labs.rglob("*.ipynb"))
-            if student not in src.parents and ".ipynb_checkpoints" not in src.parts]
+    return [
+        (src, student / src.relative_to(labs))
+        for src in sorted(labs.rglob("*.ipynb"))
+        if student not in src.parents and ".ipynb_checkpoints" not in src.parts
+    ]
 
 
 def _student_text(src: Path) -> str:

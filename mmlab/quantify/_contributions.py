@@ -21,7 +21,6 @@ Visualization and Computer Graphics 28(1) (IEEE VIS 2021), 2022.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,8 +29,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from mmlab._validation import check_choice, check_modalities, check_positive_int
-from mmlab.quantify._model_calls import check_logits
+from mmlab._validation import check_array, check_choice, check_modalities, check_positive_int, check_scalar
+from mmlab.quantify._model_calls import check_block_size, check_logits
 
 __all__ = [
     "INTERACTION_KINDS",
@@ -51,9 +50,14 @@ ListFunction = Callable[[list[torch.Tensor]], torch.Tensor]
 # --------------------------------------------------------------------------- #
 # contributions
 # --------------------------------------------------------------------------- #
-def modality_contributions(f: ListFunction | nn.Module, xs: Sequence[torch.Tensor], *,
-                           baseline: str | Sequence[torch.Tensor] = "marginal",
-                           center: bool = True, pairs_per_call: int = 1 << 16) -> torch.Tensor:
+def modality_contributions(
+    f: ListFunction | nn.Module,
+    xs: Sequence[torch.Tensor],
+    *,
+    baseline: str | Sequence[torch.Tensor] = "marginal",
+    center: bool = True,
+    pairs_per_call: int = 1 << 16,
+) -> torch.Tensor:
     r"""Contribution of each modality to each sample's logits, by replacing it with a baseline.
 
     With the default ``baseline="marginal"`` modality :math:`m` of sample
@@ -105,7 +109,9 @@ def modality_contributions(f: ListFunction | nn.Module, xs: Sequence[torch.Tenso
         ``baseline`` has the wrong type.
     ValueError
         If the modalities are not ``(N, d_m)`` with one ``N``, are not finite,
-        a baseline vector has the wrong size, or ``f`` returns the wrong shape.
+        a baseline vector has the wrong size, ``pairs_per_call`` is < 1 or
+        would make one call exceed the allocation limit, or ``f`` returns the
+        wrong shape.
 
     Notes
     -----
@@ -131,27 +137,24 @@ def modality_contributions(f: ListFunction | nn.Module, xs: Sequence[torch.Tenso
     (torch.Size([2, 2, 2]), [1.0, -1.0], [0.0, 0.0])
     """
     call = _as_list_function(f)
-    xs = check_modalities(xs, name="xs")
-    for m, x in enumerate(xs):
-        if not x.is_floating_point():
-            raise TypeError(f"xs[{m}] must be floating point; got dtype {x.dtype}.")
-        if not bool(torch.isfinite(x).all()):
-            raise ValueError(f"xs[{m}] must be finite; got NaN or infinite values.")
+    xs = check_modalities(xs, name="xs", floating=True, finite=True)
     if isinstance(baseline, str) and baseline == "marginal":
         base = None
     else:
         base = _baselines(baseline, xs)
     pairs_per_call = check_positive_int(pairs_per_call, "pairs_per_call")
+    if base is None:
+        check_block_size(pairs_per_call, xs, "modality_contributions")
     n = xs[0].shape[0]
     with torch.no_grad():
-        full = check_logits(call(xs), n)                                     # f(x_i)
+        full = check_logits(call(xs), n)  # f(x_i)
         parts = []
         for m in range(len(xs)):
             if base is None:
                 parts.append(full - _marginal_output(call, xs, m, pairs_per_call))
             else:
-                ablated = [b.expand_as(x) if k == m else x for k, (x, b) in enumerate(zip(xs, base))]
-                parts.append(full - check_logits(call(ablated), n))           # c_{i,m}
+                ablated = [b.expand_as(x) if k == m else x for k, (x, b) in enumerate(zip(xs, base, strict=True))]
+                parts.append(full - check_logits(call(ablated), n))  # c_{i,m}
     contrib = torch.stack(parts, dim=1)
     if center and contrib.shape[2] > 1:
         contrib = contrib - contrib.mean(dim=2, keepdim=True)
@@ -204,6 +207,8 @@ def contribution_geometry(contributions: torch.Tensor | np.ndarray) -> Contribut
 
     Raises
     ------
+    TypeError
+        If ``contributions`` is not numeric.
     ValueError
         If ``contributions`` is not 3-D or not finite.
 
@@ -243,14 +248,28 @@ class InteractionKinds:
     dominance_ratio: float
 
     def shares(self, mask: Any = None) -> dict[str, float]:
-        """Share of samples of each kind (among ``mask`` if given, a boolean ``(N,)`` array)."""
-        kind = self.kind if mask is None else self.kind[np.asarray(mask, dtype=bool)]
+        """Share of samples of each kind (among ``mask`` if given, a boolean ``(N,)`` array).
+
+        Raises
+        ------
+        ValueError
+            If ``mask`` is not a boolean vector with one entry per sample.
+        """
+        if mask is not None:
+            mask = check_array(mask, "mask", ndim=1)
+            if mask.dtype != bool or mask.shape[0] != len(self.kind):
+                raise ValueError(
+                    f"mask must be a boolean array of shape ({len(self.kind)},), one entry per sample; "
+                    f"got dtype {mask.dtype} and shape {mask.shape}."
+                )
+        kind = self.kind if mask is None else self.kind[mask]
         total = max(len(kind), 1)
         return {k: float(np.sum(kind == k)) / total for k in INTERACTION_KINDS}
 
 
-def classify_interactions(contributions: torch.Tensor | np.ndarray, *, dominance_ratio: float = 2.0,
-                          min_norm: float = 1e-6) -> InteractionKinds:
+def classify_interactions(
+    contributions: torch.Tensor | np.ndarray, *, dominance_ratio: float = 2.0, min_norm: float = 1e-6
+) -> InteractionKinds:
     r"""Sort each sample into dominance, complementarity or conflict from its contributions.
 
     With :math:`n_{i,m}` and :math:`\cos_{i,mm'}` from
@@ -312,14 +331,11 @@ def classify_interactions(contributions: torch.Tensor | np.ndarray, *, dominance
     """
     c = _check_contributions(contributions)
     if c.shape[1] < 2:
-        raise ValueError(f"contributions must describe at least two modalities (shape (N, M>=2, C)); "
-                         f"got shape {c.shape}.")
-    rho = _check_real(dominance_ratio, "dominance_ratio")
-    if rho <= 1.0:
-        raise ValueError(f"dominance_ratio must be > 1 (the largest contribution over the others); got {rho}.")
-    eps = _check_real(min_norm, "min_norm")
-    if eps < 0:
-        raise ValueError(f"min_norm must be >= 0; got {eps}.")
+        raise ValueError(
+            f"contributions must describe at least two modalities (shape (N, M>=2, C)); got shape {c.shape}."
+        )
+    rho = check_scalar(dominance_ratio, "dominance_ratio", min_val=1, include_boundaries="neither")
+    eps = check_scalar(min_norm, "min_norm", min_val=0)
 
     geo = contribution_geometry(c)
     norms, cos = geo.norms, geo.cosines
@@ -329,9 +345,9 @@ def classify_interactions(contributions: torch.Tensor | np.ndarray, *, dominance
     others = norms.copy()
     others[np.arange(n), top] = -np.inf
     second = others.max(axis=1)
-    active = norms > (largest / rho)[:, None]                      # modalities that count
+    active = norms > (largest / rho)[:, None]  # modalities that count
     pair_active = active[:, :, None] & active[:, None, :] & ~np.eye(m, dtype=bool)[None]
-    agree = np.all(~pair_active | (cos > 0), axis=(1, 2))          # every active pair points the same way
+    agree = np.all(~pair_active | (cos > 0), axis=(1, 2))  # every active pair points the same way
 
     kind = np.where(agree, "complementarity", "conflict").astype(object)
     kind[largest >= rho * second] = "dominance"
@@ -345,8 +361,9 @@ def classify_interactions(contributions: torch.Tensor | np.ndarray, *, dominance
 # --------------------------------------------------------------------------- #
 def _as_list_function(f: Any) -> ListFunction:
     if not callable(f):
-        raise TypeError(f"f must be a callable f([x_1, ..., x_M]) -> logits or a torch.nn.Module; "
-                        f"got {type(f).__name__}.")
+        raise TypeError(
+            f"f must be a callable f([x_1, ..., x_M]) -> logits or a torch.nn.Module; got {type(f).__name__}."
+        )
     return f
 
 
@@ -358,9 +375,8 @@ def _marginal_output(f: ListFunction, xs: list[torch.Tensor], m: int, pairs_per_
     for start in range(0, n, rows):
         stop = min(start + rows, n)
         c = stop - start
-        batch = [x.repeat(c, 1) if k == m else x[start:stop].repeat_interleave(n, dim=0)
-                 for k, x in enumerate(xs)]
-        grid = check_logits(f(batch), c * n)              # row (i, j): sample i with x_{j,m}
+        batch = [x.repeat(c, 1) if k == m else x[start:stop].repeat_interleave(n, dim=0) for k, x in enumerate(xs)]
+        grid = check_logits(f(batch), c * n)  # row (i, j): sample i with x_{j,m}
         out.append(grid.reshape(c, n, -1).mean(dim=1))
     return torch.cat(out)
 
@@ -372,37 +388,30 @@ def _baselines(baseline: Any, xs: list[torch.Tensor]) -> list[torch.Tensor]:
             return [x.mean(dim=0, keepdim=True) for x in xs]
         return [x.new_zeros(1, x.shape[1]) for x in xs]
     if isinstance(baseline, torch.Tensor) or not isinstance(baseline, Sequence):
-        raise TypeError(f"baseline must be 'mean', 'zeros' or a list with one (d_m,) tensor per modality; "
-                        f"got {type(baseline).__name__}.")
+        raise TypeError(
+            f"baseline must be 'mean', 'zeros' or a list with one (d_m,) tensor per modality; "
+            f"got {type(baseline).__name__}."
+        )
     if len(baseline) != len(xs):
         raise ValueError(f"baseline must give one vector per modality ({len(xs)}); got {len(baseline)}.")
     out = []
-    for m, (b, x) in enumerate(zip(baseline, xs)):
+    for m, (b, x) in enumerate(zip(baseline, xs, strict=True)):
         if not isinstance(b, torch.Tensor):
             raise TypeError(f"baseline[{m}] must be a torch.Tensor; got {type(b).__name__}.")
         if b.numel() != x.shape[1]:
-            raise ValueError(f"baseline[{m}] must have {x.shape[1]} entries (the size of modality {m}); "
-                             f"got shape {tuple(b.shape)}.")
+            raise ValueError(
+                f"baseline[{m}] must have {x.shape[1]} entries (the size of modality {m}); got shape {tuple(b.shape)}."
+            )
         out.append(b.reshape(1, -1).to(device=x.device, dtype=x.dtype))
     return out
 
 
 def _check_contributions(contributions: Any) -> np.ndarray:
-    if isinstance(contributions, torch.Tensor):
-        contributions = contributions.detach().cpu().numpy()
-    c = np.asarray(contributions, dtype=float)
+    c = check_array(contributions, "contributions", finite=False, dtype=float)
     if c.ndim != 3:
-        raise ValueError(f"contributions must have shape (N, M, C) (samples, modalities, classes); "
-                         f"got shape {c.shape}.")
+        raise ValueError(
+            f"contributions must have shape (N, M, C) (samples, modalities, classes); got shape {c.shape}."
+        )
     if not np.all(np.isfinite(c)):
         raise ValueError("contributions must be finite; got NaN or infinite values.")
     return c
-
-
-def _check_real(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {type(value).__name__} {value!r}.")
-    v = float(value)
-    if not np.isfinite(v):
-        raise ValueError(f"{name} must be finite; got {v}.")
-    return v

@@ -24,7 +24,7 @@ import torch
 from torch import nn
 
 from mmlab._validation import check_positive_int
-from mmlab.quantify._model_calls import PairFunction, as_pair_function, check_logits, check_paired
+from mmlab.quantify._model_calls import PairFunction, as_pair_function, check_block_size, check_logits, check_paired
 
 __all__ = ["EMAPComparison", "emap", "emap_accuracy"]
 
@@ -32,12 +32,12 @@ __all__ = ["EMAPComparison", "emap", "emap_accuracy"]
 _PAIRS_PER_CALL = 1 << 16
 
 
-
 # --------------------------------------------------------------------------- #
 # the projection
 # --------------------------------------------------------------------------- #
-def emap(f: PairFunction | nn.Module, xa: torch.Tensor, xb: torch.Tensor, *,
-         pairs_per_call: int = _PAIRS_PER_CALL) -> torch.Tensor:
+def emap(
+    f: PairFunction | nn.Module, xa: torch.Tensor, xb: torch.Tensor, *, pairs_per_call: int = _PAIRS_PER_CALL
+) -> torch.Tensor:
     r"""Project a two-modality model onto additive functions on a data set (EMAP).
 
     For :math:`N` paired samples :math:`(a_i, b_i)` the projection of the logits
@@ -82,7 +82,8 @@ def emap(f: PairFunction | nn.Module, xa: torch.Tensor, xb: torch.Tensor, *,
         If ``f`` is not callable or an input is not a tensor.
     ValueError
         If the inputs have no rows, differ in length, are not finite, live on
-        different devices, or ``f`` returns the wrong shape.
+        different devices, ``pairs_per_call`` is < 1 or would make one call
+        exceed the allocation limit, or ``f`` returns the wrong shape.
 
     Notes
     -----
@@ -113,6 +114,7 @@ def emap(f: PairFunction | nn.Module, xa: torch.Tensor, xb: torch.Tensor, *,
     call = as_pair_function(f)
     xa, xb = check_paired(xa, xb)
     pairs_per_call = check_positive_int(pairs_per_call, "pairs_per_call")
+    check_block_size(pairs_per_call, [xa, xb], "emap")
     return _emap_core(call, xa, xb, pairs_per_call)
 
 
@@ -120,8 +122,8 @@ def _emap_core(f: PairFunction, xa: torch.Tensor, xb: torch.Tensor, pairs_per_ca
     """EMAP on validated inputs: stream the N x N grid in blocks of rows."""
     n = xa.shape[0]
     rows = max(1, pairs_per_call // n)  # rows i of the grid per call
-    row_mean = None   # (1/N) sum_j f(a_i, b_j), shape (N, C)
-    col_sum = None    # sum_i f(a_i, b_j), accumulated over blocks of i, shape (N, C)
+    row_mean = None  # (1/N) sum_j f(a_i, b_j), shape (N, C)
+    col_sum = None  # sum_i f(a_i, b_j), accumulated over blocks of i, shape (N, C)
     scalar = False
     out_dtype = torch.get_default_dtype()
     with torch.no_grad():
@@ -142,8 +144,8 @@ def _emap_core(f: PairFunction, xa: torch.Tensor, xb: torch.Tensor, pairs_per_ca
                 col_sum = grid.new_zeros(n, grid.shape[2])
             row_mean[start:stop] = grid.mean(dim=1)
             col_sum += grid.sum(dim=0)
-    col_mean = col_sum / n                       # (1/N) sum_j f(a_j, b_i)
-    grand = row_mean.mean(dim=0, keepdim=True)   # (1/N^2) sum_{j,k} f(a_j, b_k)
+    col_mean = col_sum / n  # (1/N) sum_j f(a_j, b_i)
+    grand = row_mean.mean(dim=0, keepdim=True)  # (1/N^2) sum_{j,k} f(a_j, b_k)
     projected = (row_mean + col_mean - grand).to(out_dtype)
     return projected[:, 0] if scalar else projected
 
@@ -175,8 +177,14 @@ class EMAPComparison:
     n: int
 
 
-def emap_accuracy(f: PairFunction | nn.Module, xa: torch.Tensor, xb: torch.Tensor, y: torch.Tensor, *,
-                  pairs_per_call: int = _PAIRS_PER_CALL) -> EMAPComparison:
+def emap_accuracy(
+    f: PairFunction | nn.Module,
+    xa: torch.Tensor,
+    xb: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    pairs_per_call: int = _PAIRS_PER_CALL,
+) -> EMAPComparison:
     r"""Compare the accuracy of a model with that of its EMAP projection.
 
     .. math::
@@ -224,6 +232,7 @@ def emap_accuracy(f: PairFunction | nn.Module, xa: torch.Tensor, xb: torch.Tenso
     if y.is_floating_point() or y.is_complex():
         raise ValueError(f"y must hold integer class labels; got dtype {y.dtype}. Use y.long().")
     pairs_per_call = check_positive_int(pairs_per_call, "pairs_per_call")
+    check_block_size(pairs_per_call, [xa, xb], "emap_accuracy")
     with torch.no_grad():
         original = check_logits(call(xa, xb), xa.shape[0])
     projected = _emap_core(call, xa, xb, pairs_per_call)

@@ -33,9 +33,15 @@ from mmlab.quantify._model_calls import PairFunction, as_pair_function, check_lo
 __all__ = ["interaction_strength", "mixed_gradients"]
 
 
-def mixed_gradients(f: PairFunction | nn.Module, xa: torch.Tensor, xb: torch.Tensor, *,
-                    target: str | int | torch.Tensor = "predicted", method: str = "autograd",
-                    chunk_size: int | None = None) -> torch.Tensor:
+def mixed_gradients(
+    f: PairFunction | nn.Module,
+    xa: torch.Tensor,
+    xb: torch.Tensor,
+    *,
+    target: str | int | torch.Tensor = "predicted",
+    method: str = "autograd",
+    chunk_size: int | None = None,
+) -> torch.Tensor:
     r"""Per-sample block of mixed second derivatives of one logit, :math:`\partial^2 f_c / \partial x_A \partial x_B`.
 
     For each sample :math:`i` with inputs :math:`(a_i, b_i)` and target class
@@ -133,14 +139,15 @@ def mixed_gradients(f: PairFunction | nn.Module, xa: torch.Tensor, xb: torch.Ten
     return _mixed_autograd(call, xa, xb, weights)
 
 
-def _mixed_vmap(f: PairFunction, xa: torch.Tensor, xb: torch.Tensor, weights: torch.Tensor,
-                chunk_size: int | None) -> torch.Tensor:
+def _mixed_vmap(
+    f: PairFunction, xa: torch.Tensor, xb: torch.Tensor, weights: torch.Tensor, chunk_size: int | None
+) -> torch.Tensor:
     """H_i by torch.func on validated inputs: vmap over samples of d/da (d/db f_c)."""
     from torch.func import jacfwd, jacrev, vmap
 
     def logit(a: torch.Tensor, b: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
         out = f(a[None], b[None]).reshape(-1)  # one sample's logits, (C,)
-        return (out * w).sum()                 # f_c(a, b) selected by the one-hot w
+        return (out * w).sum()  # f_c(a, b) selected by the one-hot w
 
     # jacrev over a gives d f_c / d a (d_A,); jacfwd over b of that gives (d_A, d_B)
     hess = jacfwd(jacrev(logit, argnums=0), argnums=1)
@@ -165,9 +172,15 @@ def _mixed_autograd(f: PairFunction, xa: torch.Tensor, xb: torch.Tensor, weights
     return hess.detach()
 
 
-def interaction_strength(f: PairFunction | nn.Module, xa: torch.Tensor, xb: torch.Tensor, *,
-                         target: str | int | torch.Tensor = "predicted", method: str = "autograd",
-                         chunk_size: int | None = None) -> torch.Tensor:
+def interaction_strength(
+    f: PairFunction | nn.Module,
+    xa: torch.Tensor,
+    xb: torch.Tensor,
+    *,
+    target: str | int | torch.Tensor = "predicted",
+    method: str = "autograd",
+    chunk_size: int | None = None,
+) -> torch.Tensor:
     r"""Per-sample strength of the cross-modal interaction: the Frobenius norm of :math:`H_i`.
 
     .. math::
@@ -227,13 +240,18 @@ def _target_weights(target: Any, out: torch.Tensor) -> torch.Tensor:
         idx = torch.full((n,), int(target), dtype=torch.long, device=out.device)
     elif isinstance(target, torch.Tensor):
         if target.shape != (n,) or target.is_floating_point():
-            raise ValueError(f"a tensor target must hold one integer class per sample, shape ({n},); "
-                             f"got shape {tuple(target.shape)} and dtype {target.dtype}.")
+            raise ValueError(
+                f"a tensor target must hold one integer class per sample, shape ({n},); "
+                f"got shape {tuple(target.shape)} and dtype {target.dtype}."
+            )
         idx = target.to(out.device).long()
         if bool((idx < 0).any()) or bool((idx >= c).any()):
-            raise ValueError(f"target classes must lie in [0, {c}); got values from {int(idx.min())} to "
-                             f"{int(idx.max())}.")
+            raise ValueError(
+                f"target classes must lie in [0, {c}); got values from {int(idx.min())} to {int(idx.max())}."
+            )
     else:
-        raise TypeError(f"target must be 'predicted', an int class or a (N,) tensor of classes; "
-                        f"got {type(target).__name__} {target!r}.")
+        raise TypeError(
+            f"target must be 'predicted', an int class or a (N,) tensor of classes; "
+            f"got {type(target).__name__} {target!r}."
+        )
     return torch.nn.functional.one_hot(idx, c).to(out.dtype)

@@ -24,8 +24,13 @@ __all__ = ["plot_history"]
 # --------------------------------------------------------------------------- #
 # training curves
 # --------------------------------------------------------------------------- #
-def plot_history(history: Any, *, metrics: Sequence[str] | None = None, title: str = "Training curves",
-                 figsize: tuple[float, float] | None = None) -> Any:
+def plot_history(
+    history: Any,
+    *,
+    metrics: Sequence[str] | None = None,
+    title: str = "Training curves",
+    figsize: tuple[float, float] | None = None,
+) -> Any:
     """Plot the loss and metrics of a training run per epoch, training and validation together.
 
     One panel for the loss (``history.loss`` and, when recorded,
@@ -61,8 +66,10 @@ def plot_history(history: Any, *, metrics: Sequence[str] | None = None, title: s
 
     missing = [a for a in ("epoch", "loss", "val_loss", "metrics") if not hasattr(history, a)]
     if missing:
-        raise TypeError(f"history must have the attributes epoch, loss, val_loss and metrics (as "
-                        f"mmlab.train.History has); got {type(history).__name__} without {missing}.")
+        raise TypeError(
+            f"history must have the attributes epoch, loss, val_loss and metrics (as "
+            f"mmlab.train.History has); got {type(history).__name__} without {missing}."
+        )
     epochs = list(history.epoch)
     if not epochs:
         raise ValueError("history holds no epochs; train for at least one epoch before plotting.")
@@ -79,11 +86,13 @@ def plot_history(history: Any, *, metrics: Sequence[str] | None = None, title: s
     series.update({k: list(v) for k, v in recorded.items()})
     for name, values in series.items():
         if values and len(values) != len(epochs):
-            raise ValueError(f"history.{name} has {len(values)} values for {len(epochs)} epochs; "
-                             "every recorded series needs one value per epoch.")
+            raise ValueError(
+                f"history.{name} has {len(values)} values for {len(epochs)} epochs; "
+                "every recorded series needs one value per epoch."
+            )
     panels = ["loss", *metrics]
     fig, axes = plt.subplots(1, len(panels), figsize=figsize or (4 * len(panels), 3.5), squeeze=False)
-    for ax, name in zip(axes[0], panels):
+    for ax, name in zip(axes[0], panels, strict=True):
         ax.plot(epochs, series[name], marker="o", ms=3, label=f"training {name}")
         if series.get(f"val_{name}"):
             ax.plot(epochs, series[f"val_{name}"], marker="s", ms=3, label=f"validation {name}")
@@ -101,18 +110,23 @@ def plot_history(history: Any, *, metrics: Sequence[str] | None = None, title: s
 # --------------------------------------------------------------------------- #
 def _check_table(table: Any, name: str) -> None:
     if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame with columns estimate, ci_low, ci_high; "
-                        f"got {type(table).__name__}.")
+        raise TypeError(
+            f"{name} must be a pandas DataFrame with columns estimate, ci_low, ci_high; got {type(table).__name__}."
+        )
     missing = [c for c in ("estimate", "ci_low", "ci_high") if c not in table.columns]
     if missing:
-        raise ValueError(f"{name} must have the columns estimate, ci_low, ci_high; it lacks {missing}. "
-                         "Build it with mmlab.regression.coefficient_table or published_table.")
+        raise ValueError(
+            f"{name} must have the columns estimate, ci_low, ci_high; it lacks {missing}. "
+            "Build it with mmlab.regression.coefficient_table or published_table."
+        )
     if table.empty:
         raise ValueError(f"{name} must hold at least one term; got an empty table.")
     bad = table.index[(table["ci_low"] > table["estimate"]) | (table["estimate"] > table["ci_high"])]
     if len(bad):
-        raise ValueError(f"{name}: each interval must contain its estimate (ci_low <= estimate <= ci_high); "
-                         f"it does not for {list(bad)}.")
+        raise ValueError(
+            f"{name}: each interval must contain its estimate (ci_low <= estimate <= ci_high); "
+            f"it does not for {list(bad)}."
+        )
 
 
 def _check_frame(data: Any, columns: Sequence[str]) -> None:
@@ -120,8 +134,9 @@ def _check_frame(data: Any, columns: Sequence[str]) -> None:
         raise TypeError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
     missing = [c for c in columns if c not in data.columns]
     if missing:
-        raise ValueError(f"data must have the columns {list(columns)}; it lacks {missing} "
-                         f"(it has {list(data.columns)}).")
+        raise ValueError(
+            f"data must have the columns {list(columns)}; it lacks {missing} (it has {list(data.columns)})."
+        )
     for c in columns:
         if not pd.api.types.is_numeric_dtype(data[c]):
             raise TypeError(f"data[{c!r}] must be numeric; got dtype {data[c].dtype}.")

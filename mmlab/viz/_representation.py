@@ -5,7 +5,10 @@
 - fusion: :func:`plot_score_bars` (grouped bars, e.g. accuracy by planted
   interaction and operator), :func:`plot_cell_table` (a model's mean
   prediction per cell of two binary factors), :func:`plot_per_sample` (one
-  value per sample as a jittered strip per group), :func:`plot_params_vs_score`.
+  value per sample as a jittered strip per group), :func:`plot_params_vs_score`;
+- coordination, fission and intermediate fusion (lectures 1.6-1.10):
+  :func:`plot_canonical_pairs`, :func:`plot_similarity`, :func:`plot_series`,
+  :func:`plot_cost_curves` (log-log with fitted slopes), :func:`plot_probe_table`.
 
 Every function draws with matplotlib on the ``ax`` it is given (or on a new
 figure), labels its axes, sets a title, and returns the Axes; none calls
@@ -26,18 +29,34 @@ from mmlab._validation import check_array, check_fraction, check_positive_int, c
 from mmlab.viz._common import _binary_levels, _check_frame, _check_table
 
 __all__ = [
-    "plot_cell_table", "plot_coefficients", "plot_interaction", "plot_params_vs_score", "plot_per_sample",
-    "plot_residuals", "plot_score_bars",
+    "plot_cell_table",
+    "plot_coefficients",
+    "plot_interaction",
+    "plot_params_vs_score",
+    "plot_per_sample",
+    "plot_residuals",
+    "plot_score_bars",
+    # coordination, fission, intermediate fusion
+    "plot_canonical_pairs",
+    "plot_cost_curves",
+    "plot_probe_table",
+    "plot_series",
+    "plot_similarity",
 ]
 
 
 # --------------------------------------------------------------------------- #
 # coefficient tables
 # --------------------------------------------------------------------------- #
-def plot_coefficients(table: pd.DataFrame, *, reference: pd.DataFrame | None = None,
-                      ax: Any = None, title: str = "Estimates with 95% confidence intervals",
-                      xlabel: str = "estimate (units of y per unit of the term)",
-                      labels: tuple[str, str] = ("fitted", "published")) -> Any:
+def plot_coefficients(
+    table: pd.DataFrame,
+    *,
+    reference: pd.DataFrame | None = None,
+    ax: Any = None,
+    title: str = "Estimates with 95% confidence intervals",
+    xlabel: str = "estimate (units of y per unit of the term)",
+    labels: tuple[str, str] = ("fitted", "published"),
+) -> Any:
     """Draw each coefficient as a point with its confidence interval (a forest plot).
 
     Parameters
@@ -99,11 +118,23 @@ def plot_coefficients(table: pd.DataFrame, *, reference: pd.DataFrame | None = N
 # --------------------------------------------------------------------------- #
 # interaction plots
 # --------------------------------------------------------------------------- #
-def plot_interaction(data: pd.DataFrame, *, x: str = "smiling", y: str = "score", group: str = "critic",
-                     result: Any = None, weights: Sequence[float] | None = None,
-                     group_labels: Mapping[Any, str] | None = None, alpha: float = 0.05,
-                     show_data: bool = True, ax: Any = None, title: str | None = None,
-                     xlabel: str | None = None, ylabel: str | None = None, n_grid: int = 100) -> Any:
+def plot_interaction(
+    data: pd.DataFrame,
+    *,
+    x: str = "smiling",
+    y: str = "score",
+    group: str = "critic",
+    result: Any = None,
+    weights: Sequence[float] | None = None,
+    group_labels: Mapping[Any, str] | None = None,
+    alpha: float = 0.05,
+    show_data: bool = True,
+    ax: Any = None,
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    n_grid: int = 100,
+) -> Any:
     """Plot ``y`` against ``x`` with one fitted line per level of a binary ``group``, with confidence bands.
 
     The lines are those of the interaction model
@@ -187,8 +218,14 @@ def plot_interaction(data: pd.DataFrame, *, x: str = "smiling", y: str = "score"
             continue
         frame = result.get_prediction(pd.DataFrame({x: grid, group: np.full(n_grid, level)})).summary_frame(alpha=alpha)
         ax.plot(grid, frame["mean"], color=color, lw=2, label=label)
-        ax.fill_between(grid, frame["mean_ci_lower"], frame["mean_ci_upper"], color=color, alpha=0.2,
-                        label=f"{label}: {100 * (1 - alpha):g}% CI of the mean")
+        ax.fill_between(
+            grid,
+            frame["mean_ci_lower"],
+            frame["mean_ci_upper"],
+            color=color,
+            alpha=0.2,
+            label=f"{label}: {100 * (1 - alpha):g}% CI of the mean",
+        )
     ax.set_xlabel(xlabel or x)
     ax.set_ylabel(ylabel or y)
     ax.set_title(title or f"{y} vs {x}, one line per {group}")
@@ -196,9 +233,17 @@ def plot_interaction(data: pd.DataFrame, *, x: str = "smiling", y: str = "score"
     return ax
 
 
-def plot_residuals(result: Any, data: pd.DataFrame, *, x: str = "smiling", group: str = "critic",
-                   group_labels: Mapping[Any, str] | None = None, ax: Any = None,
-                   title: str | None = None, xlabel: str | None = None) -> Any:
+def plot_residuals(
+    result: Any,
+    data: pd.DataFrame,
+    *,
+    x: str = "smiling",
+    group: str = "critic",
+    group_labels: Mapping[Any, str] | None = None,
+    ax: Any = None,
+    title: str | None = None,
+    xlabel: str | None = None,
+) -> Any:
     """Plot a fitted model's residuals against ``x``, one colour and trend line per group.
 
     A model that leaves out an interaction shows it here: the residuals
@@ -238,8 +283,10 @@ def plot_residuals(result: Any, data: pd.DataFrame, *, x: str = "smiling", group
         raise TypeError(f"result must be a fitted statsmodels model (with .resid); got {type(result).__name__}.")
     resid = np.asarray(result.resid, dtype=float)
     if len(resid) != len(data):
-        raise ValueError(f"result and data must describe the same rows; got {len(resid)} residuals and "
-                         f"{len(data)} rows. Pass the data frame the model was fitted to.")
+        raise ValueError(
+            f"result and data must describe the same rows; got {len(resid)} residuals and "
+            f"{len(data)} rows. Pass the data frame the model was fitted to."
+        )
     if ax is None:
         _, ax = plt.subplots(figsize=(6.5, 4.5))
     names = dict(group_labels or {})
@@ -262,10 +309,18 @@ def plot_residuals(result: Any, data: pd.DataFrame, *, x: str = "smiling", group
 # --------------------------------------------------------------------------- #
 # fusion
 # --------------------------------------------------------------------------- #
-def plot_score_bars(table: Mapping[str, Mapping[str, float]], *, ax: Any = None, title: str = "Test accuracy",
-                    ylabel: str = "test accuracy", xlabel: str = "", reference: float | None = None,
-                    reference_label: str = "chance", ylim: tuple[float, float] | None = None,
-                    annotate: bool = True) -> Any:
+def plot_score_bars(
+    table: Mapping[str, Mapping[str, float]],
+    *,
+    ax: Any = None,
+    title: str = "Test accuracy",
+    ylabel: str = "test accuracy",
+    xlabel: str = "",
+    reference: float | None = None,
+    reference_label: str = "chance",
+    ylim: tuple[float, float] | None = None,
+    annotate: bool = True,
+) -> Any:
     """Draw grouped bars: one group per outer key, one bar per inner key.
 
     Parameters
@@ -296,8 +351,10 @@ def plot_score_bars(table: Mapping[str, Mapping[str, float]], *, ax: Any = None,
     import matplotlib.pyplot as plt
 
     if not isinstance(table, Mapping) or not all(isinstance(v, Mapping) for v in table.values()):
-        raise TypeError("table must be a mapping of group -> {bar: value}, e.g. "
-                        f"{{'synergy': {{'additive': 0.5}}}}; got {type(table).__name__}.")
+        raise TypeError(
+            "table must be a mapping of group -> {bar: value}, e.g. "
+            f"{{'synergy': {{'additive': 0.5}}}}; got {type(table).__name__}."
+        )
     if not table or not any(table.values()):
         raise ValueError("table must hold at least one value; got an empty table.")
     groups = list(table)
@@ -319,8 +376,15 @@ def plot_score_bars(table: Mapping[str, Mapping[str, float]], *, ax: Any = None,
             ax.bar([pos], [v], width=width, color=f"C{j % 10}", label=None if j in labelled else bars[j])
             labelled.add(j)
             if annotate:
-                ax.annotate(f"{v:.2f}", (pos, v), ha="center", va="bottom", fontsize="x-small", xytext=(0, 1),
-                            textcoords="offset points")
+                ax.annotate(
+                    f"{v:.2f}",
+                    (pos, v),
+                    ha="center",
+                    va="bottom",
+                    fontsize="x-small",
+                    xytext=(0, 1),
+                    textcoords="offset points",
+                )
     if reference is not None:
         ax.axhline(float(reference), color="gray", ls="--", lw=1, label=reference_label)
     ax.set_xticks(x)
@@ -337,9 +401,17 @@ def plot_score_bars(table: Mapping[str, Mapping[str, float]], *, ax: Any = None,
     return ax
 
 
-def plot_cell_table(table: Any, *, ax: Any = None, title: str = "Mean predicted P(y = 1) per cell",
-                    xlabel: str = "bit of modality B", ylabel: str = "bit of modality A",
-                    value_label: str = "P(y = 1)", vmin: float = 0.0, vmax: float = 1.0) -> Any:
+def plot_cell_table(
+    table: Any,
+    *,
+    ax: Any = None,
+    title: str = "Mean predicted P(y = 1) per cell",
+    xlabel: str = "bit of modality B",
+    ylabel: str = "bit of modality A",
+    value_label: str = "P(y = 1)",
+    vmin: float = 0.0,
+    vmax: float = 1.0,
+) -> Any:
     """Show a small table of values (e.g. a model's mean prediction per factor cell) as an annotated heat map.
 
     Parameters
@@ -379,9 +451,18 @@ def plot_cell_table(table: Any, *, ax: Any = None, title: str = "Mean predicted 
     return ax
 
 
-def plot_per_sample(values: Any, groups: Any, *, names: Mapping[Any, str] | None = None, ax: Any = None,
-                    title: str = "Per-sample values by group", ylabel: str = "value", xlabel: str = "",
-                    reference: float | None = None, random_state: int = 0) -> Any:
+def plot_per_sample(
+    values: Any,
+    groups: Any,
+    *,
+    names: Mapping[Any, str] | None = None,
+    ax: Any = None,
+    title: str = "Per-sample values by group",
+    ylabel: str = "value",
+    xlabel: str = "",
+    reference: float | None = None,
+    random_state: int = 0,
+) -> Any:
     """Draw one dot per sample, in a jittered column per group, with each group's mean as a bar.
 
     Parameters
@@ -424,8 +505,14 @@ def plot_per_sample(values: Any, groups: Any, *, names: Mapping[Any, str] | None
         sel = v[g == level]
         ax.scatter(k + rng.uniform(-0.25, 0.25, sel.size), sel, s=6, alpha=0.5, color=f"C{k % 10}")
         ax.hlines(sel.mean(), k - 0.35, k + 0.35, color="black", lw=2)
-        ax.annotate(f"mean {sel.mean():.2f}", (k, sel.mean()), xytext=(0, 4), textcoords="offset points",
-                    ha="center", fontsize="x-small")
+        ax.annotate(
+            f"mean {sel.mean():.2f}",
+            (k, sel.mean()),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            fontsize="x-small",
+        )
     if reference is not None:
         ax.axhline(float(reference), color="gray", ls="--", lw=1)
     ax.set_xticks(range(len(levels)))
@@ -436,10 +523,17 @@ def plot_per_sample(values: Any, groups: Any, *, names: Mapping[Any, str] | None
     return ax
 
 
-def plot_params_vs_score(names: Sequence[str], params: Any, scores: Any, *, ax: Any = None,
-                         title: str = "Test score against parameter count",
-                         xlabel: str = "fusion parameters (log scale)", ylabel: str = "test accuracy",
-                         ylim: tuple[float, float] | None = (0.0, 1.05)) -> Any:
+def plot_params_vs_score(
+    names: Sequence[str],
+    params: Any,
+    scores: Any,
+    *,
+    ax: Any = None,
+    title: str = "Test score against parameter count",
+    xlabel: str = "fusion parameters (log scale)",
+    ylabel: str = "test accuracy",
+    ylim: tuple[float, float] | None = (0.0, 1.05),
+) -> Any:
     """Scatter each model's test score against its parameter count, with a log horizontal axis.
 
     Parameters
@@ -473,7 +567,7 @@ def plot_params_vs_score(names: Sequence[str], params: Any, scores: Any, *, ax: 
         raise ValueError(f"params must be positive counts; got {p.tolist()}.")
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.6))
-    for k, (name, pk, sk) in enumerate(zip(names, p, s)):
+    for k, (name, pk, sk) in enumerate(zip(names, p, s, strict=True)):
         ax.scatter([pk], [sk], s=40, color=f"C{k % 10}", label=name)
         ax.annotate(name, (pk, sk), xytext=(4, -10), textcoords="offset points", fontsize="small")
     from matplotlib.ticker import NullFormatter
@@ -486,4 +580,254 @@ def plot_params_vs_score(names: Sequence[str], params: Any, scores: Any, *, ax: 
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
+    return ax
+
+
+# --------------------------------------------------------------------------- #
+# coordination, fission, intermediate fusion (lectures 1.6-1.10)
+# --------------------------------------------------------------------------- #
+def plot_canonical_pairs(
+    u: Any,
+    v: Any,
+    *,
+    ax: Any = None,
+    title: str = "First canonical pair",
+    xlabel: str = "canonical variate of modality A",
+    ylabel: str = "canonical variate of modality B",
+    max_points: int = 500,
+) -> Any:
+    """Scatter the first canonical variate of one modality against the other's, with their correlation.
+
+    Parameters
+    ----------
+    u, v : array-like of shape (n,) or (n, K)
+        Canonical variates (the first column is drawn).
+    ax : matplotlib Axes, optional
+    title, xlabel, ylabel : str
+    max_points : int, default=500
+        At most this many points (the first ones).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        If ``u`` and ``v`` differ in length, are empty or not finite.
+    """
+    import matplotlib.pyplot as plt
+
+    a = check_array(u, "u", ndim=(1, 2), dtype=float)
+    b = check_array(v, "v", ndim=(1, 2), dtype=float)
+    a, b = (x if x.ndim == 1 else x[:, 0] for x in (a, b))
+    check_same_length([a, b], ["u", "v"])
+    if a.size < 2:
+        raise ValueError("u and v must hold at least 2 samples.")
+    k = min(a.size, check_positive_int(max_points, "max_points"))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(3.8, 3.6))
+    ax.scatter(a[:k], b[:k], s=6, alpha=0.5)
+    ax.annotate(f"corr = {np.corrcoef(a, b)[0, 1]:.2f}", (0.03, 0.93), xycoords="axes fraction", fontsize="small")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    return ax
+
+
+def plot_similarity(
+    similarity: Any,
+    *,
+    n_show: int = 32,
+    ax: Any = None,
+    title: str = "Cross-modal similarity (pairs on the diagonal)",
+    xlabel: str = "candidate (modality B)",
+    ylabel: str = "query (modality A)",
+) -> Any:
+    """Show the top-left ``n_show`` x ``n_show`` block of a query x candidate similarity matrix as a heat map.
+
+    Parameters
+    ----------
+    similarity : array-like of shape (n, n)
+    n_show : int, default=32
+    ax : matplotlib Axes, optional
+    title, xlabel, ylabel : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        If ``similarity`` is not 2-D or not finite.
+    """
+    import matplotlib.pyplot as plt
+
+    s = check_array(similarity, "similarity", ndim=2, dtype=float)
+    k = min(check_positive_int(n_show, "n_show"), *s.shape)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.2, 3.6))
+    im = ax.imshow(s[:k, :k], cmap="viridis")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="similarity")
+    return ax
+
+
+def plot_series(
+    x: Any,
+    series: Mapping[str, Any],
+    *,
+    ax: Any = None,
+    title: str = "",
+    xlabel: str = "",
+    ylabel: str = "",
+    logx: bool = False,
+    logy: bool = False,
+    reference: float | None = None,
+    reference_label: str = "chance",
+    markers: bool = True,
+) -> Any:
+    """Draw one line per named series against a shared x axis (e.g. recall against batch size).
+
+    Parameters
+    ----------
+    x : array-like of shape (m,)
+    series : mapping of str to array-like of shape (m,)
+    ax : matplotlib Axes, optional
+    title, xlabel, ylabel : str
+    logx, logy : bool, default=False
+        Logarithmic axes (values must then be positive).
+    reference : float, optional
+        A dashed horizontal line.
+    reference_label : str, default="chance"
+    markers : bool, default=True
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    TypeError
+        If ``series`` is not a non-empty mapping.
+    ValueError
+        If a series' length differs from ``x``, or a log axis gets a non-positive value.
+    """
+    import matplotlib.pyplot as plt
+
+    xs = check_array(x, "x", ndim=1, dtype=float)
+    if not isinstance(series, Mapping) or not series:
+        raise TypeError(f"series must be a non-empty mapping name -> values; got {type(series).__name__}.")
+    values = {name: check_array(y, f"series[{name!r}]", ndim=1, dtype=float) for name, y in series.items()}
+    for name, y in values.items():
+        check_same_length([xs, y], ["x", f"series[{name!r}]"])
+        if logy and (y <= 0).any():
+            raise ValueError(f"series[{name!r}] must be positive on a log axis.")
+    if logx and (xs <= 0).any():
+        raise ValueError("x must be positive on a log axis.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.6))
+    for k, (name, y) in enumerate(values.items()):
+        ax.plot(xs, y, marker="o" if markers else None, ms=4, color=f"C{k % 10}", label=name)
+    if reference is not None:
+        ax.axhline(float(reference), color="gray", ls="--", lw=1, label=reference_label)
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def plot_cost_curves(
+    lengths: Any,
+    costs: Mapping[str, Any],
+    *,
+    ax: Any = None,
+    title: str = "Cost of one fusion layer",
+    xlabel: str = "tokens per modality L (log scale)",
+    ylabel: str = "FLOPs (log scale)",
+) -> Any:
+    """Log-log cost curves, one per kind, each labelled with its fitted slope (1 = linear, 2 = quadratic).
+
+    Parameters
+    ----------
+    lengths : array-like of shape (m,)
+    costs : mapping of str to array-like of shape (m,)
+        Positive costs (FLOPs or seconds) per kind.
+    ax : matplotlib Axes, optional
+    title, xlabel, ylabel : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`plot_series` with both axes logarithmic.
+    """
+    from mmlab.fusion import loglog_slope
+
+    lab = {f"{name} (slope {loglog_slope(lengths, c):.2f})": c for name, c in costs.items()}
+    return plot_series(lengths, lab, ax=ax, title=title, xlabel=xlabel, ylabel=ylabel, logx=True, logy=True)
+
+
+def plot_probe_table(
+    table: Any,
+    *,
+    chance: float | None = None,
+    ax: Any = None,
+    title: str = "Linear-probe accuracy",
+    xlabel: str = "planted factor",
+    ylabel: str = "code",
+) -> Any:
+    """Show a codes x factors table of probe accuracies as an annotated heat map.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows: codes; columns: factors; entries in [0, 1].
+    chance : float, optional
+        Chance accuracy, printed in the title and used as the bottom of the colour scale.
+    ax : matplotlib Axes, optional
+    title, xlabel, ylabel : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    TypeError
+        If ``table`` is not a data frame.
+    ValueError
+        If it is empty or holds values that are not finite.
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"table must be a pandas DataFrame (codes x factors); got {type(table).__name__}.")
+    t = check_array(table.to_numpy(dtype=float), "table", ndim=2)
+    if t.size == 0:
+        raise ValueError("table must hold at least one value.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.1 * t.shape[1] + 2.6, 0.6 * t.shape[0] + 1.8))
+    im = ax.imshow(t, cmap="viridis", vmin=0.0 if chance is None else float(chance), vmax=1.0)
+    for (i, j), v in np.ndenumerate(t):
+        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize="small", color="white" if v < 0.6 else "black")
+    ax.set_xticks(range(t.shape[1]))
+    ax.set_xticklabels([str(c) for c in table.columns])
+    ax.set_yticks(range(t.shape[0]))
+    ax.set_yticklabels([str(r) for r in table.index])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title if chance is None else f"{title} (chance {chance:.2f})")
+    ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="accuracy")
     return ax

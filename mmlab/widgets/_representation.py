@@ -22,23 +22,41 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mmlab._validation import RandomState, check_array, check_choice, check_positive_int, seed_from_random_state
+from mmlab._validation import (
+    RandomState,
+    check_array,
+    check_choice,
+    check_positive_int,
+    check_scalar,
+    seed_from_random_state,
+)
 from mmlab.viz import plot_interaction
 from mmlab.viz._common import _binary_levels, _check_frame
 
 __all__ = [
-    "EXPLORER_INTERACTIONS", "EXPLORER_OPERATORS", "fusion_explorer", "interaction_explorer",
+    "EXPLORER_INTERACTIONS",
+    "EXPLORER_OPERATORS",
+    "fusion_explorer",
+    "interaction_explorer",
     "run_interaction_operator",
 ]
 
 _NAMES = ("w0", "w1", "w2", "w3")
 
 
-def interaction_explorer(data: pd.DataFrame, *, x: str = "smiling", y: str = "score", group: str = "critic",
-                         start: Sequence[float] | None = None,
-                         limits: Mapping[str, tuple[float, float]] | None = None, step: float = 0.01,
-                         group_labels: Mapping[Any, str] | None = None, xlabel: str | None = None,
-                         ylabel: str | None = None) -> Any:
+def interaction_explorer(
+    data: pd.DataFrame,
+    *,
+    x: str = "smiling",
+    y: str = "score",
+    group: str = "critic",
+    start: Sequence[float] | None = None,
+    limits: Mapping[str, tuple[float, float]] | None = None,
+    step: float = 0.01,
+    group_labels: Mapping[Any, str] | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+) -> Any:
     """Sliders for :math:`w_0..w_3` that redraw the two lines of the interaction model over the data.
 
     The lines are
@@ -81,17 +99,25 @@ def interaction_explorer(data: pd.DataFrame, *, x: str = "smiling", y: str = "sc
     Raises
     ------
     TypeError
-        If ``data`` is not a DataFrame or a column is not numeric.
+        If ``data`` is not a DataFrame, a column is not numeric or ``step``
+        is not a number.
     ValueError
         If a column is missing, ``group`` is not 0/1, ``start`` is not 4 numbers,
         a limit is not an increasing pair, a start value lies outside its
-        limits, or ``step`` is not positive.
+        limits, or ``step`` is not a finite number > 0.
 
     Examples
     --------
+    Outside a notebook each redraw prints the figure's text form; the
+    examples silence it.
+
+    >>> import contextlib, io
     >>> from mmlab.data import load_book_reviews
-    >>> explorer = interaction_explorer(load_book_reviews())  # doctest: +SKIP
-    >>> explorer.sliders["w3"].value = 1.29  # redraws  # doctest: +SKIP
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     explorer = interaction_explorer(load_book_reviews(), start=(5.79, 0.68, -2.94, 0.0))
+    ...     explorer.sliders["w3"].value = 1.29  # moving a slider redraws
+    >>> explorer.explorer_state["weights"]
+    (5.79, 0.68, -2.94, 1.29)
     """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
@@ -100,8 +126,7 @@ def interaction_explorer(data: pd.DataFrame, *, x: str = "smiling", y: str = "sc
 
     _check_frame(data, [x, y, group])
     _binary_levels(data, group)
-    if isinstance(step, bool) or not isinstance(step, (int, float)) or not step > 0:
-        raise ValueError(f"step must be a positive number; got {step!r}.")
+    step = check_scalar(step, "step", min_val=0, include_boundaries="neither")
     yv = data[y].to_numpy(float)
     xv = data[x].to_numpy(float)
     gv = data[group].to_numpy(float)
@@ -110,8 +135,12 @@ def interaction_explorer(data: pd.DataFrame, *, x: str = "smiling", y: str = "sc
     w_start = check_array(start, "start", ndim=1, dtype=float)
     if w_start.shape != (4,):
         raise ValueError(f"start must be 4 numbers (w0, w1, w2, w3); got shape {w_start.shape}.")
-    bounds = {"w0": (float(np.floor(yv.min())), float(np.ceil(yv.max()))),
-              "w1": (-5.0, 5.0), "w2": (-5.0, 5.0), "w3": (-5.0, 5.0)}
+    bounds = {
+        "w0": (float(np.floor(yv.min())), float(np.ceil(yv.max()))),
+        "w1": (-5.0, 5.0),
+        "w2": (-5.0, 5.0),
+        "w3": (-5.0, 5.0),
+    }
     for key, pair in dict(limits or {}).items():
         if key not in _NAMES:
             raise ValueError(f"limits keys must be among {list(_NAMES)}; got {key!r}.")
@@ -119,11 +148,13 @@ def interaction_explorer(data: pd.DataFrame, *, x: str = "smiling", y: str = "sc
         if lo_hi.shape != (2,) or not lo_hi[0] < lo_hi[1]:
             raise ValueError(f"limits[{key!r}] must be (low, high) with low < high; got {tuple(pair)}.")
         bounds[key] = (float(lo_hi[0]), float(lo_hi[1]))
-    for name, value in zip(_NAMES, w_start):
+    for name, value in zip(_NAMES, w_start, strict=True):
         lo, hi = bounds[name]
         if not lo <= value <= hi:
-            raise ValueError(f"start value {name}={value:.3g} lies outside its slider range [{lo:.3g}, {hi:.3g}]; "
-                             "widen limits or change start.")
+            raise ValueError(
+                f"start value {name}={value:.3g} lies outside its slider range [{lo:.3g}, {hi:.3g}]; "
+                "widen limits or change start."
+            )
 
     design = np.column_stack([np.ones_like(xv), xv, gv, xv * gv])
     best_rss = float(smf.ols(f"{y} ~ {x} * {group}", data=data).fit().ssr)
@@ -136,19 +167,38 @@ def interaction_explorer(data: pd.DataFrame, *, x: str = "smiling", y: str = "sc
         rss = float(np.sum((yv - design @ w) ** 2))  # RSS(w)
         state.update(weights=tuple(float(v) for v in w), rss=rss)
         fig, ax = plt.subplots(figsize=(6.5, 4.5))
-        plot_interaction(data, x=x, y=y, group=group, weights=w, group_labels=group_labels, ax=ax,
-                         xlabel=xlabel, ylabel=ylabel,
-                         title=f"Your lines: RSS = {rss:.1f} (least squares: {best_rss:.1f})")
+        plot_interaction(
+            data,
+            x=x,
+            y=y,
+            group=group,
+            weights=w,
+            group_labels=group_labels,
+            ax=ax,
+            xlabel=xlabel,
+            ylabel=ylabel,
+            title=f"Your lines: RSS = {rss:.1f} (least squares: {best_rss:.1f})",
+        )
         ax.set_ylim(*y_limits)
         display(fig)
         plt.close(fig)
 
-    sliders = {name: widgets.FloatSlider(value=float(v), min=bounds[name][0], max=bounds[name][1], step=step,
-                                         description=name, continuous_update=False, readout_format=".2f")
-               for name, v in zip(_NAMES, w_start)}
+    sliders = {
+        name: widgets.FloatSlider(
+            value=float(v),
+            min=bounds[name][0],
+            max=bounds[name][1],
+            step=step,
+            description=name,
+            continuous_update=False,
+            readout_format=".2f",
+        )
+        for name, v in zip(_NAMES, w_start, strict=True)
+    }
     out = widgets.interactive_output(draw, sliders)
-    box = widgets.VBox([widgets.HBox([sliders["w0"], sliders["w1"]]),
-                        widgets.HBox([sliders["w2"], sliders["w3"]]), out])
+    box = widgets.VBox(
+        [widgets.HBox([sliders["w0"], sliders["w1"]]), widgets.HBox([sliders["w2"], sliders["w3"]]), out]
+    )
     box.sliders = sliders
     box.explorer_state = state
     return box
@@ -158,11 +208,21 @@ def interaction_explorer(data: pd.DataFrame, *, x: str = "smiling", y: str = "sc
 EXPLORER_INTERACTIONS: tuple[str, ...] = ("synergy", "redundancy", "uniqueness_0", "uniqueness_1")
 
 #: Fusion operators the explorer offers (names of :func:`mmlab.fusion.make_fusion`).
-EXPLORER_OPERATORS: tuple[str, ...] = ("additive", "concat", "multiplicative", "bilinear", "tensor", "low_rank",
-                                       "gated", "mlp")
+EXPLORER_OPERATORS: tuple[str, ...] = (
+    "additive",
+    "concat",
+    "multiplicative",
+    "bilinear",
+    "tensor",
+    "low_rank",
+    "gated",
+    "mlp",
+)
 
 
-def run_interaction_operator(interaction: str, operator: str, *, n: int, epochs: int, random_state: RandomState = 0) -> Any:
+def run_interaction_operator(
+    interaction: str, operator: str, *, n: int, epochs: int, random_state: RandomState = 0
+) -> Any:
     """Train ``operator`` on data with the planted ``interaction`` (cached); return the :class:`FitResult`.
 
     Parameters
@@ -171,30 +231,54 @@ def run_interaction_operator(interaction: str, operator: str, *, n: int, epochs:
         One of :data:`EXPLORER_INTERACTIONS`.
     operator : str
         One of :data:`EXPLORER_OPERATORS`.
-    n, epochs, seed
+    n, epochs : int
         As in :func:`mmlab.fusion.experiments.interaction_accuracies`.
+    random_state : int, numpy.random.Generator or None, default=0
+        As in :func:`mmlab.fusion.experiments.interaction_accuracies`. Results
+        are cached per int seed; a generator or None draws a new seed (and
+        trains anew) on every call.
 
     Returns
     -------
     mmlab.fusion.experiments.FitResult
+
+    Raises
+    ------
+    TypeError
+        If ``n``, ``epochs`` or ``random_state`` has the wrong type.
+    ValueError
+        If a name is not offered, ``n`` or ``epochs`` is < 1 or
+        ``random_state`` is a negative int.
+
+    Examples
+    --------
+    >>> first = run_interaction_operator("synergy", "tensor", n=60, epochs=1, random_state=0)
+    >>> run_interaction_operator("synergy", "tensor", n=60, epochs=1, random_state=0) is first
+    True
     """
     seed = seed_from_random_state(random_state)
     interaction = check_choice(interaction, "interaction", EXPLORER_INTERACTIONS)
     operator = check_choice(operator, "operator", EXPLORER_OPERATORS)
-    return _run(interaction, operator, check_positive_int(n, "n"), check_positive_int(epochs, "epochs"),
-                check_positive_int(seed, "seed", minimum=0))
+    return _run(interaction, operator, check_positive_int(n, "n"), check_positive_int(epochs, "epochs"), seed)
 
 
 @lru_cache(maxsize=64)
 def _run(interaction: str, operator: str, n: int, epochs: int, seed: int) -> Any:
     from mmlab.fusion.experiments import interaction_accuracies
 
-    return interaction_accuracies([interaction], [operator], n=n, epochs=epochs, random_state=seed)[interaction][operator]
+    results = interaction_accuracies([interaction], [operator], n=n, epochs=epochs, random_state=seed)
+    return results[interaction][operator]
 
 
-def fusion_explorer(*, n: int, epochs: int, start: tuple[str, str] = ("synergy", "additive"),
-                    interactions: Sequence[str] = EXPLORER_INTERACTIONS,
-                    operators: Sequence[str] = EXPLORER_OPERATORS, random_state: RandomState = 0) -> Any:
+def fusion_explorer(
+    *,
+    n: int,
+    epochs: int,
+    start: tuple[str, str] = ("synergy", "additive"),
+    interactions: Sequence[str] = EXPLORER_INTERACTIONS,
+    operators: Sequence[str] = EXPLORER_OPERATORS,
+    random_state: RandomState = 0,
+) -> Any:
     """Two drop-downs (planted interaction, fusion operator) that train a model and show its accuracy.
 
     The figure has two panels: the test accuracy against chance (0.5, binary
@@ -209,6 +293,8 @@ def fusion_explorer(*, n: int, epochs: int, start: tuple[str, str] = ("synergy",
     interactions, operators : sequence of str
         The choices offered (subsets of :data:`EXPLORER_INTERACTIONS` and :data:`EXPLORER_OPERATORS`).
     random_state : int, numpy.random.Generator or None, default=0
+        Seeds every run (data, split, initialisation, batch order); an int
+        makes the explorer's results reproducible and cached.
 
     Returns
     -------
@@ -218,8 +304,22 @@ def fusion_explorer(*, n: int, epochs: int, start: tuple[str, str] = ("synergy",
 
     Raises
     ------
+    TypeError
+        If ``n``, ``epochs`` or ``random_state`` has the wrong type.
     ValueError
-        If a name is not offered, or ``start`` is not among the choices.
+        If a name is not offered, ``start`` is not a pair among the choices,
+        ``n`` or ``epochs`` is < 1, or ``random_state`` is a negative int.
+
+    Examples
+    --------
+    Outside a notebook each redraw prints the figure's text form; the
+    example silences it.
+
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     box = fusion_explorer(n=60, epochs=1, start=("redundancy", "tensor"))
+    >>> box.explorer_state["operator"]
+    'tensor'
     """
     seed = seed_from_random_state(random_state)
     import ipywidgets as widgets
@@ -242,8 +342,14 @@ def fusion_explorer(*, n: int, epochs: int, start: tuple[str, str] = ("synergy",
         result = run_interaction_operator(interaction, operator, n=n, epochs=epochs, random_state=seed)
         state.update(interaction=interaction, operator=operator, accuracy=result.score)
         fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
-        plot_score_bars({interaction: {operator: result.score}}, ax=left, reference=0.5, ylim=(0, 1.05),
-                        title=f"{operator} fusion on {interaction}", xlabel="planted interaction")
+        plot_score_bars(
+            {interaction: {operator: result.score}},
+            ax=left,
+            reference=0.5,
+            ylim=(0, 1.05),
+            title=f"{operator} fusion on {interaction}",
+            xlabel="planted interaction",
+        )
         acc = result.history.metrics["accuracy"]
         right.plot(result.history.epoch, acc, marker="o", ms=3)
         right.axhline(0.5, color="gray", ls="--", lw=1)
@@ -255,8 +361,10 @@ def fusion_explorer(*, n: int, epochs: int, start: tuple[str, str] = ("synergy",
         display(fig)
         plt.close(fig)
 
-    box = widgets.interactive(draw, interaction=widgets.Dropdown(options=interactions, value=start[0],
-                                                                 description="interaction"),
-                              operator=widgets.Dropdown(options=operators, value=start[1], description="operator"))
+    box = widgets.interactive(
+        draw,
+        interaction=widgets.Dropdown(options=interactions, value=start[0], description="interaction"),
+        operator=widgets.Dropdown(options=operators, value=start[1], description="operator"),
+    )
     box.explorer_state = state
     return box

@@ -18,7 +18,6 @@ import numpy as np
 import pytest
 import torch
 
-from mmlab.data._shipped import card_checksums, sha256_of, shipped_path
 from mmlab.data import (
     AV_DIGITS_AUDIO_SHAPE,
     AV_DIGITS_IMAGE_SHAPE,
@@ -28,6 +27,7 @@ from mmlab.data import (
     av_digits_card,
     load_av_digits,
 )
+from mmlab.data._shipped import card_checksums, sha256_of, shipped_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZES = {"train": 1078, "val": 359, "test": 360}
@@ -68,7 +68,7 @@ def test_shapes_and_dtypes(split):
     n = SIZES[split]
     assert len(data) == data.n == n
     assert data.dims == tuple(DIMS[m] for m in AV_DIGITS_MODALITIES)
-    for x, name in zip(data.modalities, data.names):
+    for x, name in zip(data.modalities, data.names, strict=True):
         assert isinstance(x, torch.Tensor) and x.dtype == torch.float32 and x.shape == (n, DIMS[name])
         assert torch.isfinite(x).all()
     assert isinstance(data.y, torch.Tensor) and data.y.dtype == torch.int64 and data.y.shape == (n,)
@@ -96,7 +96,7 @@ def test_numpy_and_tensor_results_agree():
     a = load_av_digits("val", as_tensors=False)
     assert all(isinstance(x, np.ndarray) and x.dtype == np.float32 for x in a.modalities)
     assert isinstance(a.y, np.ndarray) and a.y.dtype == np.int64
-    for xt, xa in zip(t.modalities, a.modalities):
+    for xt, xa in zip(t.modalities, a.modalities, strict=True):
         assert np.array_equal(xt.numpy(), xa)
     assert np.array_equal(t.y.numpy(), a.y)
 
@@ -151,7 +151,7 @@ def test_images_are_the_scripts_corruption_of_the_digits(script, shipped, sk_dig
     assert np.array_equal(made["image"], shipped["image"])
     assert np.array_equal(made["image_box"], shipped["image_box"])
     occluded = shipped["image_box"][:, 2] > 0
-    assert 0.4 < occluded.mean() < 0.6          # probability 0.5 over 1,797 images (sd 0.012)
+    assert 0.4 < occluded.mean() < 0.6  # probability 0.5 over 1,797 images (sd 0.012)
 
 
 @pytest.mark.parametrize("split", AV_DIGITS_SPLITS)
@@ -183,7 +183,7 @@ def test_text_features_follow_the_documented_hash(script, shipped):
         if w:
             p = f"<{w}>"
             for j in range(len(p) - 2):
-                v[zlib.crc32(p[j:j + 3].encode()) % 64] += 1
+                v[zlib.crc32(p[j : j + 3].encode()) % 64] += 1
         return v
 
     rows = np.arange(0, N_TOTAL, 7)
@@ -199,8 +199,7 @@ def test_text_noise_rates_match_the_script(script, shipped):
     assert names == list(script.TEXT_KINDS)
     n = kind.size
     # binomial draws over 1,797 samples: allow 4 standard deviations
-    for code, p in ((names.index("missing"), script.TEXT_MISSING_PROB),
-                    (names.index("wrong"), script.TEXT_WRONG_PROB)):
+    for code, p in ((names.index("missing"), script.TEXT_MISSING_PROB), (names.index("wrong"), script.TEXT_WRONG_PROB)):
         assert abs((kind == code).mean() - p) < 4 * np.sqrt(p * (1 - p) / n)
 
 
@@ -236,10 +235,10 @@ def test_modality_subset_and_order():
 
 def test_loading_is_deterministic_and_returns_fresh_arrays():
     a = load_av_digits("train")
-    a.modalities[0].zero_()                      # a caller's in-place edit must not leak into the next load
+    a.modalities[0].zero_()  # a caller's in-place edit must not leak into the next load
     b = load_av_digits("train")
     c = load_av_digits("train")
-    for xb, xc in zip(b.modalities, c.modalities):
+    for xb, xc in zip(b.modalities, c.modalities, strict=True):
         assert torch.equal(xb, xc)
     assert b.modalities[0].abs().sum() > 0
     assert torch.equal(b.y, c.y) and np.array_equal(b.index, c.index)
@@ -313,14 +312,25 @@ def test_tampered_file_is_refused(tmp_path, monkeypatch):
 def test_card_checksum_and_sections():
     text = av_digits_card()
     assert card_checksums("av_digits") == {"av_digits.npz": sha256_of(ROOT / "data" / "av_digits.npz")}
-    for phrase in ("How it was made", "Licences", "Used by", "Baselines", "GPL", "BSD", "CC BY 4.0",
-                   "make_av_digits.py"):
+    for phrase in (
+        "How it was made",
+        "Licences",
+        "Used by",
+        "Baselines",
+        "GPL",
+        "BSD",
+        "CC BY 4.0",
+        "make_av_digits.py",
+    ):
         assert phrase in text, phrase
 
 
 def _card_baselines() -> dict[str, tuple[float, float, float]]:
-    rows = re.findall(r"^\| (image|audio|text|[a-z+]+) \| ([0-9.]+) \| ([0-9.]+) \| ([0-9.]+) \|$",
-                      av_digits_card(), flags=re.MULTILINE)
+    rows = re.findall(
+        r"^\| (image|audio|text|[a-z+]+) \| ([0-9.]+) \| ([0-9.]+) \| ([0-9.]+) \|$",
+        av_digits_card(),
+        flags=re.MULTILINE,
+    )
     return {name: (float(c), float(val), float(test)) for name, c, val, test in rows}
 
 
@@ -328,8 +338,8 @@ def test_card_lists_every_baseline():
     found = _card_baselines()
     assert set(found) == {"image", "audio", "text", "image+audio", "image+text", "audio+text", "image+audio+text"}
     best_single = max(found[m][2] for m in AV_DIGITS_MODALITIES)
-    assert found["image+audio+text"][2] > best_single + 10     # fusion pays by more than 10 points
-    assert all(found[m][2] < 85 for m in AV_DIGITS_MODALITIES)            # each modality alone is clearly imperfect
+    assert found["image+audio+text"][2] > best_single + 10  # fusion pays by more than 10 points
+    assert all(found[m][2] < 85 for m in AV_DIGITS_MODALITIES)  # each modality alone is clearly imperfect
 
 
 @pytest.mark.slow

@@ -13,9 +13,9 @@ import statsmodels.formula.api as smf
 from mmlab.data import (
     BOOK_REVIEWS_COLUMNS,
     BOOK_REVIEWS_DESIGN,
+    BOOK_REVIEWS_SEED,
     PUBLISHED_ADDITIVE,
     PUBLISHED_INTERACTION,
-    BOOK_REVIEWS_SEED,
     BookReviewDesign,
     book_reviews_card,
     calibrate_design,
@@ -48,8 +48,12 @@ def test_load_shape_columns_and_types():
     data = load_book_reviews()
     assert data.shape == (300, 4)
     assert tuple(data.columns) == BOOK_REVIEWS_COLUMNS
-    assert data.dtypes.to_dict() == {"review_id": np.int64, "critic": np.int64,
-                                     "smiling": np.float64, "score": np.float64}
+    assert data.dtypes.to_dict() == {
+        "review_id": np.int64,
+        "critic": np.int64,
+        "smiling": np.float64,
+        "score": np.float64,
+    }
     assert data["review_id"].tolist() == list(range(1, 301))
     assert set(data["critic"]) == {0, 1}
     assert (data["critic"] == 0).sum() == BOOK_REVIEWS_DESIGN.n_non_critics
@@ -86,8 +90,10 @@ def test_card_states_simulation_seed_licence_columns_and_checksum():
     assert match is not None
     digest = hashlib.sha256((REPO / "data" / "book_reviews.csv").read_bytes()).hexdigest()
     assert match.group(1) == digest
-    for nb in ("lectures/1_representation/01_interaction_regression.ipynb",
-               "labs/1_representation/01_interaction_regression.ipynb"):
+    for nb in (
+        "lectures/1_representation/01_interaction_regression.ipynb",
+        "labs/1_representation/01_interaction_regression.ipynb",
+    ):
         assert nb in card
 
 
@@ -139,8 +145,13 @@ def test_every_seed_matches_the_design_moments_exactly(seed):
     # exact up to floating point (rtol 1e-9): the residual is orthogonal to the design by construction
     np.testing.assert_allclose(interaction.params.to_numpy(), BOOK_REVIEWS_DESIGN.weights, rtol=1e-9)
     assert np.sqrt(interaction.scale) == pytest.approx(BOOK_REVIEWS_DESIGN.sigma, rel=1e-9)
-    for level, n_g, mean, sd in zip((0, 1), (BOOK_REVIEWS_DESIGN.n_non_critics, BOOK_REVIEWS_DESIGN.n_critics),
-                                    BOOK_REVIEWS_DESIGN.smiling_mean, BOOK_REVIEWS_DESIGN.smiling_sd):
+    for level, n_g, mean, sd in zip(
+        (0, 1),
+        (BOOK_REVIEWS_DESIGN.n_non_critics, BOOK_REVIEWS_DESIGN.n_critics),
+        BOOK_REVIEWS_DESIGN.smiling_mean,
+        BOOK_REVIEWS_DESIGN.smiling_sd,
+        strict=True,
+    ):
         group = data.loc[data["critic"] == level, "smiling"]
         assert len(group) == n_g
         assert group.mean() == pytest.approx(mean, rel=1e-12)
@@ -152,7 +163,7 @@ def test_every_seed_matches_the_design_moments_exactly(seed):
 def test_design_tables_agree_with_statsmodels_on_a_sample():
     """The closed form in design_tables against an independent statsmodels fit of a simulated sample."""
     tables = design_tables(BOOK_REVIEWS_DESIGN)
-    for fit, name in zip(_fits(simulate_book_reviews(3)), ("additive", "interaction")):
+    for fit, name in zip(_fits(simulate_book_reviews(3)), ("additive", "interaction"), strict=True):
         ci = fit.conf_int()
         np.testing.assert_allclose(tables[name]["estimate"], fit.params, rtol=1e-9)
         np.testing.assert_allclose(tables[name]["std_error"], fit.bse, rtol=1e-9)
@@ -167,7 +178,8 @@ def test_same_seed_same_sample_and_generator_accepted():
 
 def test_calibration_reproduces_the_shipped_design():
     design = calibrate_design()
-    assert (design.n_non_critics, design.n_critics) == (BOOK_REVIEWS_DESIGN.n_non_critics, BOOK_REVIEWS_DESIGN.n_critics)
+    shipped = BOOK_REVIEWS_DESIGN
+    assert (design.n_non_critics, design.n_critics) == (shipped.n_non_critics, shipped.n_critics)
     np.testing.assert_allclose(design.smiling_mean, BOOK_REVIEWS_DESIGN.smiling_mean, atol=1e-4)
     np.testing.assert_allclose(design.smiling_sd, BOOK_REVIEWS_DESIGN.smiling_sd, atol=1e-4)
     assert design.sigma == pytest.approx(BOOK_REVIEWS_DESIGN.sigma, abs=1e-4)
@@ -176,9 +188,11 @@ def test_calibration_reproduces_the_shipped_design():
 
 def test_additive_slope_is_the_weighted_average_of_group_slopes():
     """Consistency of the two slide tables: w1_add = sum_g S_g b_g / sum_g S_g, S_g = n_g Var_g(x_A)."""
-    s = np.array([BOOK_REVIEWS_DESIGN.n_non_critics * BOOK_REVIEWS_DESIGN.smiling_sd[0] ** 2, BOOK_REVIEWS_DESIGN.n_critics * BOOK_REVIEWS_DESIGN.smiling_sd[1] ** 2])
+    d = BOOK_REVIEWS_DESIGN
+    s = np.array([d.n_non_critics * d.smiling_sd[0] ** 2, d.n_critics * d.smiling_sd[1] ** 2])
     slopes = np.array([BOOK_REVIEWS_DESIGN.weights[1], BOOK_REVIEWS_DESIGN.weights[1] + BOOK_REVIEWS_DESIGN.weights[3]])
-    assert design_tables(BOOK_REVIEWS_DESIGN)["additive"].loc["smiling", "estimate"] == pytest.approx(s @ slopes / s.sum())
+    additive = design_tables(BOOK_REVIEWS_DESIGN)["additive"]
+    assert additive.loc["smiling", "estimate"] == pytest.approx(s @ slopes / s.sum())
 
 
 # --------------------------------------------------------------------------- #
@@ -202,6 +216,50 @@ def test_simulate_rejects_bad_inputs():
 def test_design_tables_rejects_bad_design():
     with pytest.raises(TypeError, match="design must be a BookReviewDesign"):
         design_tables(None)
+    d = BOOK_REVIEWS_DESIGN
+    bad = {
+        "design.sigma must be > 0; got 0.0": BookReviewDesign(184, 116, d.smiling_mean, d.smiling_sd, 0.0, d.weights),
+        r"design.smiling_sd\[1\] must be > 0; got -0.6": BookReviewDesign(
+            184, 116, d.smiling_mean, (0.6, -0.6), d.sigma, d.weights
+        ),
+        "design.n_critics must be > 0; got 0": BookReviewDesign(
+            300, 0, d.smiling_mean, d.smiling_sd, d.sigma, d.weights
+        ),
+        "more than 4 reviews": BookReviewDesign(2, 2, d.smiling_mean, d.smiling_sd, d.sigma, d.weights),
+        r"design.weights must be 4 numbers": BookReviewDesign(
+            184, 116, d.smiling_mean, d.smiling_sd, d.sigma, (1.0, 2.0)
+        ),
+    }
+    for match, design in bad.items():
+        with pytest.raises(ValueError, match=match):
+            design_tables(design)
+
+
+@pytest.mark.parametrize(
+    "alpha, err, match",
+    [
+        (1.5, ValueError, r"alpha must lie in \(0, 1\); got 1.5"),  # used to give inverted intervals
+        (0, ValueError, r"alpha must lie in \(0, 1\); got 0.0"),  # used to give +-inf
+        (1.0, ValueError, r"alpha must lie in \(0, 1\); got 1.0"),
+        (float("nan"), ValueError, "alpha must be a finite real number"),
+        ("0.05", TypeError, r"alpha must be a real number in \(0, 1\); got str '0.05'"),
+    ],
+)
+def test_design_tables_rejects_alpha_outside_zero_one(alpha, err, match):
+    with pytest.raises(err, match=match):
+        design_tables(BOOK_REVIEWS_DESIGN, alpha=alpha)
+    with pytest.raises(err, match=match):
+        calibrate_design(alpha=alpha)
+
+
+def test_design_tables_alpha_sets_the_interval_width():
+    """Half-widths scale with the t quantile t_{1-alpha/2, df}: 99% intervals are wider than 90% ones."""
+    from scipy import stats
+
+    narrow, wide = design_tables(BOOK_REVIEWS_DESIGN, alpha=0.10), design_tables(BOOK_REVIEWS_DESIGN, alpha=0.01)
+    for name, df in (("additive", 297), ("interaction", 296)):
+        ratio = ((wide[name].ci_high - wide[name].ci_low) / (narrow[name].ci_high - narrow[name].ci_low)).to_numpy()
+        np.testing.assert_allclose(ratio, stats.t.ppf(0.995, df) / stats.t.ppf(0.95, df), rtol=1e-10)
 
 
 def test_calibrate_rejects_bad_tables():

@@ -49,7 +49,7 @@ def test_same_seed_same_data_and_features_do_not_depend_on_rule():
     b = make_interaction(100, "synergy", random_state=3)
     c = make_interaction(100, {"redundancy": 0.5, "uniqueness_1": 0.5}, random_state=3)
     d = make_interaction(100, "synergy", random_state=4)
-    for xa, xb, xc in zip(a.modalities, b.modalities, c.modalities):
+    for xa, xb, xc in zip(a.modalities, b.modalities, c.modalities, strict=True):
         np.testing.assert_array_equal(xa, xb)
         np.testing.assert_array_equal(xa, xc)  # only the labels change with the rule
     np.testing.assert_array_equal(a.factors, c.factors)
@@ -130,8 +130,9 @@ def test_sample_mixture_rules_proportions_and_bayes_accuracy(seed):
     np.testing.assert_array_equal(d.y[d.component == 1], syn[d.component == 1])
     # rules agree on half the factor settings (certain label), else the larger share wins: 1/2 + 1/2 * 0.7
     assert t.bayes_accuracy == pytest.approx(0.85)
-    assert make_interaction(10, {"redundancy": 0.5, "synergy": 0.5}, random_state=0).truth.bayes_accuracy \
-        == pytest.approx(0.75)
+    assert make_interaction(
+        10, {"redundancy": 0.5, "synergy": 0.5}, random_state=0
+    ).truth.bayes_accuracy == pytest.approx(0.75)
 
 
 def test_composition_encodes_every_rule():
@@ -193,20 +194,23 @@ def test_standardised_features_and_noise_scale():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("interaction, atoms", [
-    ("redundancy", dict(redundancy=1.0)),
-    ("uniqueness_0", dict(unique1=1.0)),
-    ("uniqueness_1", dict(unique2=1.0)),
-    ("synergy", dict(synergy=1.0)),
-    (("redundancy", "synergy"), dict(redundancy=1.0, synergy=1.0)),
-    (("uniqueness_0", "synergy"), dict(unique1=1.0, synergy=1.0)),
-])
+@pytest.mark.parametrize(
+    "interaction, atoms",
+    [
+        ("redundancy", dict(redundancy=1.0)),
+        ("uniqueness_0", dict(unique1=1.0)),
+        ("uniqueness_1", dict(unique2=1.0)),
+        ("synergy", dict(synergy=1.0)),
+        (("redundancy", "synergy"), dict(redundancy=1.0, synergy=1.0)),
+        (("uniqueness_0", "synergy"), dict(unique1=1.0, synergy=1.0)),
+    ],
+)
 def test_planted_atoms_agree_with_dit(interaction, atoms):
     """truth.atoms against an independent exact PID (dit's BROJA, exponential-cone method) of truth.joint."""
     from mmlab.quantify import dit_pid
 
     t = make_interaction(10, interaction, random_state=0).truth
-    got = dict(zip(("redundancy", "unique1", "unique2", "synergy"), dit_pid(t.joint)))
+    got = dict(zip(("redundancy", "unique1", "unique2", "synergy"), dit_pid(t.joint), strict=True))
     expected = {k: atoms.get(k, 0.0) for k in got}
     assert dict(t.atoms) == pytest.approx(expected)
     assert got == pytest.approx(expected, abs=1e-5)  # solver tolerance
@@ -263,8 +267,7 @@ def test_polynomial_target_matches_hand_formula():
     # binary levels are -1/+1 (tau = 1): t = (z0+z1+z2)/sqrt(3) + (z0z1+z0z2+z1z2)/sqrt(3) + 2 z0z1z2
     d = make_polynomial(300, orders=(1, 2, 3), weights=(1.0, 1.0, 2.0), random_state=0)
     z = np.where(d.factors[:, [0, 2, 4]] == 1, 1.0, -1.0)
-    t = (z.sum(1) / np.sqrt(3) + (z[:, 0] * z[:, 1] + z[:, 0] * z[:, 2] + z[:, 1] * z[:, 2]) / np.sqrt(3)
-         + 2 * z.prod(1))
+    t = z.sum(1) / np.sqrt(3) + (z[:, 0] * z[:, 1] + z[:, 0] * z[:, 2] + z[:, 1] * z[:, 2]) / np.sqrt(3) + 2 * z.prod(1)
     np.testing.assert_allclose(d.y, t, rtol=1e-6)
     np.testing.assert_allclose(d.aux["target"], t, rtol=1e-6)
     np.testing.assert_allclose(d.subset([3, 5]).aux["target"], t[[3, 5]], rtol=1e-6)
@@ -275,14 +278,17 @@ def test_polynomial_terms_are_orthonormal_over_all_levels():
     """Enumerate every level combination: each order's term has variance 1 and they are uncorrelated."""
     k = 4
     levels = np.linspace(-1, 1, k)
-    tau = np.sqrt(np.mean(levels ** 2))
+    tau = np.sqrt(np.mean(levels**2))
     grid = np.array(list(itertools.product(levels / tau, repeat=3)))
-    terms = [grid.sum(1) / np.sqrt(3), (grid[:, 0] * grid[:, 1] + grid[:, 0] * grid[:, 2] + grid[:, 1] * grid[:, 2])
-             / np.sqrt(3), grid.prod(1)]
+    terms = [
+        grid.sum(1) / np.sqrt(3),
+        (grid[:, 0] * grid[:, 1] + grid[:, 0] * grid[:, 2] + grid[:, 1] * grid[:, 2]) / np.sqrt(3),
+        grid.prod(1),
+    ]
     gram = np.array([[np.mean(a * b) for b in terms] for a in terms])
     np.testing.assert_allclose(gram, np.eye(3), atol=1e-12)
     d = make_polynomial(200, orders=(3,), n_levels=k, random_state=1)
-    np.testing.assert_allclose(d.y, levels[d.factors[:, [0, 2, 4]]].prod(1) / tau ** 3, rtol=1e-5)
+    np.testing.assert_allclose(d.y, levels[d.factors[:, [0, 2, 4]]].prod(1) / tau**3, rtol=1e-5)
 
 
 def test_polynomial_classification_is_parity_and_multiplicative_target():
@@ -324,7 +330,7 @@ def test_cue_flip(seed):
     np.testing.assert_array_equal(part.aux["flipped"], part.factors[:, d.truth.factor_names.index("m1:cue")] == 1)
     assert abs(c.mean() - 0.2) < 5 * math.sqrt(0.16 / 4000)
     assert d.truth.joint.sum() == pytest.approx(1.0)
-    with pytest.raises(ValueError, match=r"flip_rate must lie in \(0.0, 1.0\)"):
+    with pytest.raises(ValueError, match=r"flip_rate must lie in \(0, 1\); got 1.0"):
         make_cue_flip(10, flip_rate=1.0)
 
 
@@ -360,8 +366,10 @@ def test_corrupt_errors():
         corrupt_modality(xs, 0, fraction=1.5)
     with pytest.raises(ValueError, match="mode must be one of"):
         corrupt_modality(xs, 0, mode="mask")
-    with pytest.raises(ValueError, match="finite number >= 0"):
+    with pytest.raises(ValueError, match=r"scale must be >= 0; got -1.0"):
         corrupt_modality(xs, 0, scale=-1.0)
+    with pytest.raises(ValueError, match=r"scale must be a finite real number >= 0; got inf"):
+        corrupt_modality(xs, 0, scale=float("inf"))
     with pytest.raises(ValueError, match="must be finite"):
         corrupt_modality([np.full((4, 2), np.nan), np.zeros((4, 3))], 0)
 
@@ -369,29 +377,34 @@ def test_corrupt_errors():
 # --------------------------------------------------------------------------- #
 # make_interaction validation
 # --------------------------------------------------------------------------- #
-@pytest.mark.parametrize("kwargs, err, match", [
-    (dict(interaction="xor"), ValueError, "interaction must be one of"),
-    (dict(interaction="uniqueness_2"), ValueError, "numbered from 0"),
-    (dict(interaction=3), TypeError, "interaction must be a name"),
-    (dict(interaction={"synergy": 0.5}), ValueError, "sum to 1"),
-    (dict(interaction={"synergy": -0.5, "redundancy": 1.5}), ValueError, "must lie in"),
-    (dict(interaction={}), ValueError, "at least one rule"),
-    (dict(interaction=[]), ValueError, "at least one rule"),
-    (dict(interaction={"uniqueness": 0.5, "uniqueness_0": 0.5}), ValueError, "twice"),
-    (dict(interaction=("synergy", "synergy")), ValueError, "each rule once"),
-    (dict(interaction=[1]), TypeError, "names must be strings"),
-    (dict(n_modalities=4), ValueError, "2 or 3"),
-    (dict(n_modalities=1), ValueError, "n_modalities must be an integer >= 2"),
-    (dict(n_levels=1), ValueError, "n_levels must be an integer >= 2"),
-    (dict(dims=(4, 4, 4)), ValueError, "one size per modality"),
-    (dict(dims="16"), TypeError, "dims must be an int or a sequence"),
-    (dict(dims=0), ValueError, "dims must be an integer >= 1"),
-    (dict(noise=-0.1), ValueError, "noise must be a finite number >= 0"),
-    (dict(noise="a"), TypeError, "noise must be a real number"),
-    (dict(n_nuisance=-1), ValueError, "n_nuisance must be an integer >= 0"),
-    (dict(random_state="seed"), TypeError, "random_state must be None"),
-    (dict(random_state=1.5), TypeError, "random_state must be None"),
-])
+@pytest.mark.parametrize(
+    "kwargs, err, match",
+    [
+        (dict(interaction="xor"), ValueError, "interaction must be one of"),
+        (dict(interaction="uniqueness_2"), ValueError, "numbered from 0"),
+        (dict(interaction=3), TypeError, "interaction must be a name"),
+        (dict(interaction={"synergy": 0.5}), ValueError, "sum to 1"),
+        (dict(interaction={"synergy": -0.5, "redundancy": 1.5}), ValueError, "must lie in"),
+        (dict(interaction={}), ValueError, "at least one rule"),
+        (dict(interaction=[]), ValueError, "at least one rule"),
+        (dict(interaction={"uniqueness": 0.5, "uniqueness_0": 0.5}), ValueError, "twice"),
+        (dict(interaction=("synergy", "synergy")), ValueError, "each rule once"),
+        (dict(interaction=[1]), TypeError, "names must be strings"),
+        (dict(n_modalities=4), ValueError, "2 or 3"),
+        (dict(n_modalities=1), ValueError, "n_modalities must be an integer >= 2"),
+        (dict(n_levels=1), ValueError, "n_levels must be an integer >= 2"),
+        (dict(dims=(4, 4, 4)), ValueError, "one size per modality"),
+        (dict(dims="16"), TypeError, "dims must be an int or a sequence"),
+        (dict(dims=0), ValueError, "dims must be an integer >= 1"),
+        (dict(noise=-0.1), ValueError, r"noise must be >= 0; got -0.1"),
+        (dict(noise=float("nan")), ValueError, r"noise must be a finite real number >= 0; got nan"),
+        (dict(noise="a"), TypeError, r"noise must be a real number >= 0; got str 'a'"),
+        (dict(n_nuisance=-1), ValueError, "n_nuisance must be an integer >= 0"),
+        (dict(random_state="seed"), TypeError, "random_state must be None"),
+        (dict(random_state=1.5), TypeError, "random_state must be None"),
+        (dict(random_state=-5), ValueError, "random_state must be None.*negative int -5"),
+    ],
+)
 def test_make_interaction_errors(kwargs, err, match):
     with pytest.raises(err, match=match):
         make_interaction(10, **kwargs)
@@ -421,3 +434,31 @@ def test_corrupt_given_rows():
         corrupt_modality(d.modalities, 0, rows=[10])
     with pytest.raises(TypeError, match="boolean mask or integer indices"):
         corrupt_modality(d.modalities, 0, rows=[0.5])
+
+
+# --------------------------------------------------------------------------- #
+# requests too large for memory are refused before anything is drawn
+# --------------------------------------------------------------------------- #
+@pytest.mark.parametrize(
+    "make, kwargs",
+    [
+        (make_interaction, {}),
+        (make_polynomial, {}),
+        (make_cue_flip, {}),
+        (make_interaction, {"n_levels": 10**7}),  # the projections' first layer grows with the levels
+    ],
+)
+def test_huge_requests_are_refused_with_the_size_and_the_limit(make, kwargs):
+    n = 10**10 if not kwargs else 10
+    with pytest.raises(ValueError, match="asks for") as err:
+        make(n, random_state=0, **kwargs)
+    text = str(err.value)
+    assert text.startswith(f"{make.__name__}(n={n}, dims=") and "asks for" in text
+    assert "268,435,456" in text and "Lower n" in text and "MMLAB_MAX_ELEMENTS" in text
+
+
+def test_the_size_limit_is_the_environment_s(monkeypatch):
+    monkeypatch.setenv("MMLAB_MAX_ELEMENTS", str(200 * (16 + 16 + 32 + 8) + 2 * 4 * 2 * 32))
+    assert make_interaction(200, random_state=0).n == 200  # exactly at the limit
+    with pytest.raises(ValueError, match=r"make_interaction\(n=201, .*asks for"):
+        make_interaction(201, random_state=0)

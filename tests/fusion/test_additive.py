@@ -1,10 +1,11 @@
-"""AdditiveFusion, ConcatFusion, MLPFusion."""
+"""AdditiveFusion (late) and ConcatFusion (early): no cross-modal product term."""
 
 from __future__ import annotations
 
+import pytest
 import torch
 
-from mmlab.fusion import AdditiveFusion, ConcatFusion, MLPFusion, n_params
+from mmlab.fusion import AdditiveFusion, ConcatFusion, n_params
 
 
 def _mixed_difference(f, a, a2, b, b2):
@@ -42,9 +43,13 @@ def test_linear_concat_equals_additive_with_split_weights():
     assert n_params(cat) == n_params(add) == 7 * 3 + 3
 
 
-def test_mlp_fusion_counts_and_is_not_additive():
-    torch.manual_seed(0)
-    fuse = MLPFusion([4, 3], 5, hidden=8, n_layers=2)
-    assert n_params(fuse) == (7 + 1) * 8 + (8 + 1) * 8 + (8 + 1) * 5
-    a, a2, b, b2 = torch.randn(8, 4), torch.randn(8, 4), torch.randn(8, 3), torch.randn(8, 3)
-    assert _mixed_difference(fuse, a, a2, b, b2).abs().max() > 1e-3
+def test_additive_and_concat_validate_their_sizes():
+    with pytest.raises(ValueError, match=r"in_dims\[0\] must be an integer >= 1; got 0"):
+        AdditiveFusion([0, 3], 2)
+    with pytest.raises(ValueError, match="AdditiveFusion fuses at least 1 modalities; in_dims has 0"):
+        AdditiveFusion([], 2)
+    with pytest.raises(TypeError, match="out_dim must be an integer"):
+        ConcatFusion([2, 3], 2.5)
+    with pytest.raises(ValueError, match=r"ConcatFusion\(in_dims=\[100000000, 3\], out_dim=100\) asks for"):
+        ConcatFusion([10**8, 3], 100)
+    assert ConcatFusion([10**8, 3]).out_dim == 10**8 + 3  # no map, no parameters: nothing to refuse

@@ -1,4 +1,4 @@
-"""MultimodalClassifier and make_fusion."""
+"""MultimodalClassifier: encoders, fusion and head; building by name; input checks."""
 
 from __future__ import annotations
 
@@ -85,3 +85,23 @@ def test_constructor_validation():
         MultimodalClassifier.build([3, 2], 2, fusion="attention")
     with pytest.raises(ValueError, match="out_dim attribute"):
         MultimodalClassifier.build([3, 2], 2, fusion=nn.Identity())
+
+
+def test_forward_dtype_checks_follow_each_encoder():
+    net = MultimodalClassifier.build([5, 4], 2, fusion="tensor")
+    with pytest.raises(TypeError, match=r"xs\[1\] must have dtype torch.float32.*got torch.float64"):
+        net([torch.randn(3, 5), torch.randn(3, 4, dtype=torch.float64)])
+    with pytest.raises(TypeError, match=r"xs\[0\] must be floating point"):
+        net([torch.ones(3, 5, dtype=torch.long), torch.randn(3, 4)])
+    # an encoder that takes token ids is not held to a float dtype
+    tokens = MultimodalClassifier(
+        [nn.Sequential(nn.Embedding(10, 3), nn.Flatten()), nn.Linear(4, 3)], AdditiveFusion([6, 3], 2)
+    )
+    assert tokens([torch.randint(0, 10, (7, 2)), torch.randn(7, 4)]).shape == (7, 2)
+
+
+def test_build_refuses_encoders_and_heads_too_large_for_memory():
+    with pytest.raises(ValueError, match=r"encoder 0 \(in_dim=100000000, hidden=32, embed_dim=16\) asks for"):
+        MultimodalClassifier.build([10**8, 4], 2)
+    with pytest.raises(ValueError, match=r"the head \(in_dim=16, n_outputs=100000000\) asks for"):
+        MultimodalClassifier.build([5, 4], 10**8, fusion="additive")

@@ -33,7 +33,7 @@ def test_output_is_the_weighted_sum_of_operators(normalize):
     outs = [op(xs) for op in mix.operators]
     if normalize:
         outs = [F.layer_norm(o, (5,)) for o in outs]
-    torch.testing.assert_close(mix(xs), sum(p * o for p, o in zip(pi, outs)))
+    torch.testing.assert_close(mix(xs), sum(p * o for p, o in zip(pi, outs, strict=True)))
     assert n_params(mix) == sum(n_params(op) for op in mix.operators) + 3
 
 

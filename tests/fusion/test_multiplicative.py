@@ -14,7 +14,7 @@ def test_multiplicative_is_the_product_of_affine_maps():
     fuse = MultiplicativeFusion([4, 3, 2], 5)
     xs = [torch.randn(6, d) for d in (4, 3, 2)]
     expected = torch.ones(6, 5)
-    for lin, x in zip(fuse.maps, xs):
+    for lin, x in zip(fuse.maps, xs, strict=True):
         expected = expected * (x @ lin.weight.T + lin.bias)
     torch.testing.assert_close(fuse(xs), expected)
     assert n_params(fuse) == (4 + 1) * 5 + (3 + 1) * 5 + (2 + 1) * 5

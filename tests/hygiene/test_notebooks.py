@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from mmlab.book import challenge_of, discover, render_index, NotebookRun
+from mmlab.book import NotebookRun, discover, render_index
+from mmlab.course import challenge_of
 
 ROOT = Path(__file__).resolve().parents[2]
-ALL_NOTEBOOKS = sorted(p for top in ("lectures", "labs") for p in (ROOT / top).rglob("*.ipynb")
-                       if ".ipynb_checkpoints" not in p.parts)
+ALL_NOTEBOOKS = sorted(
+    p for top in ("lectures", "labs") for p in (ROOT / top).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+)
 NAME = re.compile(r"^(lectures|labs|labs/student)/[0-6]_[a-z_]+/\d\d_[a-z0-9_]+\.ipynb$")
 
 
@@ -27,8 +29,11 @@ def test_there_are_notebooks():
 @pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=_ids(ALL_NOTEBOOKS))
 def test_notebook_is_stored_without_outputs(path):
     doc = json.loads(path.read_text(encoding="utf-8"))
-    dirty = [i for i, c in enumerate(doc["cells"])
-             if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count") is not None)]
+    dirty = [
+        i
+        for i, c in enumerate(doc["cells"])
+        if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count") is not None)
+    ]
     assert not dirty, f"{path.name}: cells {dirty} have outputs or execution counts; clear them before committing"
 
 
@@ -43,11 +48,13 @@ def test_notebook_has_the_standard_frame(path):
     """Title first; a setup cell that imports mmlab; summary and references at the end."""
     doc = json.loads(path.read_text(encoding="utf-8"))
     cells = doc["cells"]
-    assert cells[0]["cell_type"] == "markdown" and "".join(cells[0]["source"]).lstrip().startswith("# "), \
+    assert cells[0]["cell_type"] == "markdown" and "".join(cells[0]["source"]).lstrip().startswith("# "), (
         f"{path.name}: the first cell must be a markdown title"
+    )
     code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
-    assert code and "mmlab" in code[0] and "seed_everything" in code[0], \
+    assert code and "mmlab" in code[0] and "seed_everything" in code[0], (
         f"{path.name}: the first code cell must import mmlab and seed (seed_everything)"
+    )
     text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     assert re.search(r"^#+\s*References", text, re.MULTILINE), f"{path.name}: no References section"
     if "student" not in path.parts:
@@ -57,8 +64,9 @@ def test_notebook_has_the_standard_frame(path):
 
 @pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=_ids(ALL_NOTEBOOKS))
 def test_notebook_has_no_gpu_or_network_shortcuts(path):
-    code = "\n".join("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
-                     if c["cell_type"] == "code")
+    code = "\n".join(
+        "".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"
+    )
     assert not re.search(r"\.cuda\(\s*\)", code), f"{path.name}: move tensors with mmlab.device(), not CUDA calls"
     assert not re.search(r"https?://", code), f"{path.name}: code cells must not reach the network"
     assert not re.search(r"allow_pickle\s*=\s*True", code), f"{path.name}: loads must not unpickle"
@@ -73,9 +81,17 @@ def test_every_notebook_is_listed_in_the_toc_and_every_listed_one_exists():
 
 
 def test_every_notebook_appears_in_the_rendered_book_index():
-    runs = [NotebookRun(path=p.as_posix(), kind="lecture" if p.parts[0] == "lectures" else "lab",
-                        challenge=challenge_of(p), ok=True, seconds=1.0, html=p.with_suffix(".html").as_posix())
-            for p in discover(ROOT)]
+    runs = [
+        NotebookRun(
+            path=p.as_posix(),
+            kind="lecture" if p.parts[0] == "lectures" else "lab",
+            challenge=challenge_of(p),
+            ok=True,
+            seconds=1.0,
+            html=p.with_suffix(".html").as_posix(),
+        )
+        for p in discover(ROOT)
+    ]
     page = render_index(runs, profile="quick", total_seconds=1.0)
     for run in runs:
         assert run.path in page and run.html in page

@@ -30,8 +30,9 @@ def test_student_copy_fails_only_on_unsolved_exercises(path, monkeypatch):
     monkeypatch.setenv("MMLAB_PROFILE", os.environ.get("MMLAB_PROFILE", "quick"))
     nb = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as cwd:
-        NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
-                       resources={"metadata": {"path": cwd}}).execute()
+        NotebookClient(
+            nb, timeout=600, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": cwd}}
+        ).execute()
     wrong, reached = [], set()
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -46,7 +47,10 @@ def test_student_copy_fails_only_on_unsolved_exercises(path, monkeypatch):
         else:
             wrong.append(f"cell {i} (tags {sorted(tags)}): {err['ename']}: {err['evalue'][:200]}")
     assert not wrong, f"{path.name}: cells that must succeed in the student copy failed:\n" + "\n".join(wrong)
-    stubs = set(re.findall(r"NotImplementedError\('Exercise (\d+)",
-                           "\n".join(c.source for c in nb.cells if c.cell_type == "code")))
+    stubs = set(
+        re.findall(
+            r"NotImplementedError\('Exercise (\d+)", "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+        )
+    )
     assert stubs, f"{path.name} has no exercise stub"
     assert stubs <= reached, f"{path.name}: exercises {sorted(stubs - reached)} are never run by a tagged cell"

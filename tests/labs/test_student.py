@@ -29,8 +29,10 @@ SOURCE = '''def slope(a, b):
 
 def test_strip_source_replaces_the_region_at_its_indentation():
     out = strip_source(SOURCE, exercise="Exercise 3: slope")
-    assert out == ('def slope(a, b):\n    """Return the slope."""\n'
-                   "    raise NotImplementedError('Exercise 3: slope: replace this line with your code')\n")
+    assert out == (
+        'def slope(a, b):\n    """Return the slope."""\n'
+        "    raise NotImplementedError('Exercise 3: slope: replace this line with your code')\n"
+    )
     namespace: dict = {}
     exec(out, namespace)  # the stub is valid Python
     with pytest.raises(NotImplementedError, match="Exercise 3: slope"):
@@ -42,12 +44,15 @@ def test_strip_source_removes_hidden_tests_and_keeps_other_lines():
     assert strip_source(src) == "x = 1\ny = 2"
 
 
-@pytest.mark.parametrize("src, match", [
-    ("### BEGIN SOLUTION\nx = 1\n", "never closed"),
-    ("x = 1\n### END SOLUTION\n", "without a matching BEGIN"),
-    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION\n", "cannot nest"),
-    ("### BEGIN SOLUTION\n### END HIDDEN TESTS\n", "without a matching BEGIN"),
-])
+@pytest.mark.parametrize(
+    "src, match",
+    [
+        ("### BEGIN SOLUTION\nx = 1\n", "never closed"),
+        ("x = 1\n### END SOLUTION\n", "without a matching BEGIN"),
+        ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION\n", "cannot nest"),
+        ("### BEGIN SOLUTION\n### END HIDDEN TESTS\n", "without a matching BEGIN"),
+    ],
+)
 def test_strip_source_rejects_broken_markers(src, match):
     with pytest.raises(SolutionMarkerError, match=match):
         strip_source(src)
@@ -61,8 +66,10 @@ def _fixture_notebook() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell("# Lab"),
-        nbformat.v4.new_markdown_cell("## Exercise 1 — compute the slope\nDo it.\n"
-                                      "<!-- BEGIN SOLUTION -->\nThe answer is b - a.\n<!-- END SOLUTION -->\nGood luck."),
+        nbformat.v4.new_markdown_cell(
+            "## Exercise 1 — compute the slope\nDo it.\n<!-- BEGIN SOLUTION -->\n"
+            "The answer is b - a.\n<!-- END SOLUTION -->\nGood luck."
+        ),
         nbformat.v4.new_code_cell(SOURCE),
         nbformat.v4.new_code_cell("print(slope(1, 3))"),
     ]
@@ -100,8 +107,11 @@ def test_generate_all_and_out_of_sync_on_a_fixture_tree(tmp_path):
 
 
 # ----------------------------------------------------------------- the committed copies
-LAB_SOURCES = sorted(p for p in (ROOT / "labs").rglob("*.ipynb")
-                     if "student" not in p.relative_to(ROOT).parts and ".ipynb_checkpoints" not in p.parts)
+LAB_SOURCES = sorted(
+    p
+    for p in (ROOT / "labs").rglob("*.ipynb")
+    if "student" not in p.relative_to(ROOT).parts and ".ipynb_checkpoints" not in p.parts
+)
 
 
 def test_there_is_at_least_one_lab():

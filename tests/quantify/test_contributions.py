@@ -7,6 +7,7 @@ import functools
 import numpy as np
 import pytest
 import torch
+from lecture_exercises import quick_sizes
 from scipy.spatial.distance import cosine as scipy_cosine_distance
 
 from mmlab.quantify import (
@@ -22,8 +23,10 @@ from mmlab.quantify import (
 def _additive(seed: int):
     """f(x) = g(x_0) + h(x_1) with nonlinear g, h (3 classes), and g, h themselves."""
     gen = torch.Generator().manual_seed(seed)
-    wg, wh = torch.randn(2, 3, generator=gen, dtype=torch.float64), torch.randn(4, 3, generator=gen,
-                                                                                dtype=torch.float64)
+    wg, wh = (
+        torch.randn(2, 3, generator=gen, dtype=torch.float64),
+        torch.randn(4, 3, generator=gen, dtype=torch.float64),
+    )
     g = lambda x: torch.tanh(x @ wg)  # noqa: E731
     h = lambda x: (x @ wh) ** 2  # noqa: E731
     return (lambda xs: g(xs[0]) + h(xs[1])), g, h
@@ -97,19 +100,27 @@ def test_geometry_of_a_zero_contribution_has_cosine_zero():
 # dominance / complementarity / conflict
 # --------------------------------------------------------------------------- #
 def test_the_three_kinds_and_none_on_hand_made_cases():
-    c = np.array([[[3.0, -3.0], [0.5, -0.5]],     # |c0| = 6 |c1|: dominance by modality 0
-                  [[0.2, -0.2], [-1.0, 1.0]],     # dominance by modality 1 (sign irrelevant)
-                  [[1.0, -1.0], [0.8, -0.8]],     # same direction, ratio 1.25: complementarity
-                  [[1.0, -1.0], [-0.8, 0.8]],     # opposite directions: conflict
-                  [[0.0, 0.0], [0.0, 0.0]]])      # nothing moves: none
+    c = np.array(
+        [
+            [[3.0, -3.0], [0.5, -0.5]],  # |c0| = 6 |c1|: dominance by modality 0
+            [[0.2, -0.2], [-1.0, 1.0]],  # dominance by modality 1 (sign irrelevant)
+            [[1.0, -1.0], [0.8, -0.8]],  # same direction, ratio 1.25: complementarity
+            [[1.0, -1.0], [-0.8, 0.8]],  # opposite directions: conflict
+            [[0.0, 0.0], [0.0, 0.0]],
+        ]
+    )  # nothing moves: none
     kinds = classify_interactions(c)
     assert isinstance(kinds, InteractionKinds)
     assert kinds.kind.tolist() == ["dominance", "dominance", "complementarity", "conflict", "none"]
     assert kinds.dominant.tolist() == [0, 1, 0, 0, -1]
     assert kinds.shares() == {"none": 0.2, "dominance": 0.4, "complementarity": 0.2, "conflict": 0.2}
     assert set(kinds.shares()) == set(INTERACTION_KINDS)
-    assert kinds.shares(np.array([0, 0, 1, 1, 0], bool)) == {"none": 0.0, "dominance": 0.0,
-                                                              "complementarity": 0.5, "conflict": 0.5}
+    assert kinds.shares(np.array([0, 0, 1, 1, 0], bool)) == {
+        "none": 0.0,
+        "dominance": 0.0,
+        "complementarity": 0.5,
+        "conflict": 0.5,
+    }
 
 
 def test_dominance_ratio_is_the_threshold():
@@ -120,8 +131,9 @@ def test_dominance_ratio_is_the_threshold():
 
 def test_three_modalities_ignore_an_inactive_one():
     # m0 and m1 agree, m2 is tiny and opposite: it is not active (below 1/rho of the largest), so complementarity
-    c = np.array([[[1.0, -1.0], [0.9, -0.9], [-0.1, 0.1]],
-                  [[1.0, -1.0], [0.9, -0.9], [-0.7, 0.7]]])  # m2 active and opposite: conflict
+    c = np.array(
+        [[[1.0, -1.0], [0.9, -0.9], [-0.1, 0.1]], [[1.0, -1.0], [0.9, -0.9], [-0.7, 0.7]]]
+    )  # m2 active and opposite: conflict
     assert classify_interactions(c).kind.tolist() == ["complementarity", "conflict"]
 
 
@@ -132,34 +144,55 @@ def _f(xs):
     return torch.cat(xs, dim=1)
 
 
-@pytest.mark.parametrize("call, err, match", [
-    (lambda: modality_contributions(3, [torch.zeros(2, 1), torch.zeros(2, 1)]), TypeError, "f must be a callable"),
-    (lambda: modality_contributions(_f, torch.zeros(2, 1)), TypeError, "list or tuple"),
-    (lambda: modality_contributions(_f, []), ValueError, "at least one modality"),
-    (lambda: modality_contributions(_f, [torch.zeros(2, 1), torch.zeros(3, 1)]), ValueError, "same batch size"),
-    (lambda: modality_contributions(_f, [torch.zeros(2), torch.zeros(2)]), ValueError, r"shape \(batch, d_0\)"),
-    (lambda: modality_contributions(_f, [torch.zeros(2, 1, dtype=torch.long)] * 2), TypeError, "floating point"),
-    (lambda: modality_contributions(_f, [torch.tensor([[float("nan")]])] * 2), ValueError, "finite"),
-    (lambda: modality_contributions(_f, [torch.zeros(2, 1)] * 2, baseline="median"), ValueError,
-     "baseline must be one of"),
-    (lambda: modality_contributions(_f, [torch.zeros(2, 1)] * 2, baseline=torch.zeros(1)), TypeError,
-     "baseline must be"),
-    (lambda: modality_contributions(_f, [torch.zeros(2, 1)] * 2, baseline=[torch.zeros(1)]), ValueError,
-     "one vector per modality"),
-    (lambda: modality_contributions(_f, [torch.zeros(2, 1)] * 2, baseline=[torch.zeros(3)] * 2), ValueError,
-     "must have 1 entries"),
-    (lambda: modality_contributions(_f, [torch.zeros(2, 1)] * 2, baseline=[[0.0]] * 2), TypeError,
-     r"baseline\[0\] must be a torch.Tensor"),
-    (lambda: modality_contributions(lambda xs: xs[0].sum(), [torch.zeros(2, 1)] * 2), ValueError,
-     "must return logits"),
-    (lambda: modality_contributions(_f, [torch.zeros(2, 1)] * 2, pairs_per_call=0), ValueError, "pairs_per_call"),
-    (lambda: contribution_geometry(np.zeros((2, 2))), ValueError, r"shape \(N, M, C\)"),
-    (lambda: contribution_geometry(np.full((1, 2, 2), np.nan)), ValueError, "finite"),
-    (lambda: classify_interactions(np.zeros((2, 1, 2))), ValueError, "at least two modalities"),
-    (lambda: classify_interactions(np.zeros((2, 2, 2)), dominance_ratio=1.0), ValueError, "must be > 1"),
-    (lambda: classify_interactions(np.zeros((2, 2, 2)), dominance_ratio="2"), TypeError, "real number"),
-    (lambda: classify_interactions(np.zeros((2, 2, 2)), min_norm=-1.0), ValueError, "min_norm must be >= 0"),
-])
+@pytest.mark.parametrize(
+    "call, err, match",
+    [
+        (lambda: modality_contributions(3, [torch.zeros(2, 1), torch.zeros(2, 1)]), TypeError, "f must be a callable"),
+        (lambda: modality_contributions(_f, torch.zeros(2, 1)), TypeError, "list or tuple"),
+        (lambda: modality_contributions(_f, []), ValueError, "at least one modality"),
+        (lambda: modality_contributions(_f, [torch.zeros(2, 1), torch.zeros(3, 1)]), ValueError, "same batch size"),
+        (lambda: modality_contributions(_f, [torch.zeros(2), torch.zeros(2)]), ValueError, r"shape \(batch, d_0\)"),
+        (lambda: modality_contributions(_f, [torch.zeros(2, 1, dtype=torch.long)] * 2), TypeError, "floating point"),
+        (lambda: modality_contributions(_f, [torch.tensor([[float("nan")]])] * 2), ValueError, "finite"),
+        (
+            lambda: modality_contributions(_f, [torch.zeros(2, 1)] * 2, baseline="median"),
+            ValueError,
+            "baseline must be one of",
+        ),
+        (
+            lambda: modality_contributions(_f, [torch.zeros(2, 1)] * 2, baseline=torch.zeros(1)),
+            TypeError,
+            "baseline must be",
+        ),
+        (
+            lambda: modality_contributions(_f, [torch.zeros(2, 1)] * 2, baseline=[torch.zeros(1)]),
+            ValueError,
+            "one vector per modality",
+        ),
+        (
+            lambda: modality_contributions(_f, [torch.zeros(2, 1)] * 2, baseline=[torch.zeros(3)] * 2),
+            ValueError,
+            "must have 1 entries",
+        ),
+        (
+            lambda: modality_contributions(_f, [torch.zeros(2, 1)] * 2, baseline=[[0.0]] * 2),
+            TypeError,
+            r"baseline\[0\] must be a torch.Tensor",
+        ),
+        (
+            lambda: modality_contributions(lambda xs: xs[0].sum(), [torch.zeros(2, 1)] * 2),
+            ValueError,
+            "must return logits",
+        ),
+        (lambda: modality_contributions(_f, [torch.zeros(2, 1)] * 2, pairs_per_call=0), ValueError, "pairs_per_call"),
+        (lambda: contribution_geometry(np.zeros((2, 2))), ValueError, r"shape \(N, M, C\)"),
+        (lambda: contribution_geometry(np.full((1, 2, 2), np.nan)), ValueError, "finite"),
+        (lambda: classify_interactions(np.zeros((2, 1, 2))), ValueError, "at least two modalities"),
+        (lambda: classify_interactions(np.zeros((2, 2, 2)), dominance_ratio=1.0), ValueError, "must be > 1"),
+        (lambda: classify_interactions(np.zeros((2, 2, 2)), dominance_ratio="2"), TypeError, "real number"),
+        (lambda: classify_interactions(np.zeros((2, 2, 2)), min_norm=-1.0), ValueError, "min_norm must be >= 0"),
+    ],
+)
 def test_bad_inputs_are_rejected_with_a_message(call, err, match):
     with pytest.raises(err, match=match):
         call()
@@ -168,11 +201,11 @@ def test_bad_inputs_are_rejected_with_a_message(call, err, match):
 # --------------------------------------------------------------------------- #
 # the claims of lectures/6_quantification/03_emap_gradients.ipynb, on 5 seeds
 # --------------------------------------------------------------------------- #
-QUICK = {"n": 1500, "epochs": 20}  # the notebook's quick sizes
+QUICK = quick_sizes("lectures/6_quantification/03_emap_gradients.ipynb")  # read from its setup cell
 RULES = {"only x_A matters": "uniqueness_0", "label from either": {"uniqueness_0": 0.5, "uniqueness_1": 0.5}}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _contributions(name: str, seed: int):
     from mmlab.data import make_interaction
     from mmlab.fusion.experiments import train_fusion

@@ -8,7 +8,6 @@ the comments; the PID atoms quoted in the module docstring are compared with the
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 from scipy.stats import entropy
@@ -49,18 +48,25 @@ def _hb(x: float) -> float:
     return _h([x, 1 - x])
 
 
-ALL_TABLES = {"xor": xor, "and": and_, "copy": copy, "copy2": lambda: copy(source=2),
-              "redundant": redundant, "pair_copy": pair_copy, "rdn_xor": rdn_xor}
+ALL_TABLES = {
+    "xor": xor,
+    "and": and_,
+    "copy": copy,
+    "copy2": lambda: copy(source=2),
+    "redundant": redundant,
+    "pair_copy": pair_copy,
+    "rdn_xor": rdn_xor,
+}
 
 # name -> (I(X1;Y), I(X2;Y), I(X1,X2;Y)) in bits, worked out by hand:
 CLOSED_FORMS = {
-    "xor": (0.0, 0.0, 1.0),                       # each bit alone is independent of the parity
+    "xor": (0.0, 0.0, 1.0),  # each bit alone is independent of the parity
     "and": (_hb(0.25) - 0.5, _hb(0.25) - 0.5, _hb(0.25)),  # H(Y)=h(1/4); H(Y|X1)=1/2·h(1/2)=1/2
-    "copy": (1.0, 0.0, 1.0),                      # Y = X1, X2 independent of both
+    "copy": (1.0, 0.0, 1.0),  # Y = X1, X2 independent of both
     "copy2": (0.0, 1.0, 1.0),
-    "redundant": (1.0, 1.0, 1.0),                 # X1 = X2 = Y, a fair bit
-    "pair_copy": (1.0, 1.0, 2.0),                 # Y = (X1, X2), two independent bits
-    "rdn_xor": (1.0, 1.0, 2.0),                   # each source knows r only; the pair knows r and a^b
+    "redundant": (1.0, 1.0, 1.0),  # X1 = X2 = Y, a fair bit
+    "pair_copy": (1.0, 1.0, 2.0),  # Y = (X1, X2), two independent bits
+    "rdn_xor": (1.0, 1.0, 2.0),  # each source knows r only; the pair knows r and a^b
 }
 
 # name -> (R, U1, U2, S) in bits, the BROJA atoms stated in the module docstring
@@ -170,13 +176,16 @@ def test_binary_channel_carries_nothing_at_half_noise():
     np.testing.assert_allclose(_mi(symmetric_channel(0.5)), 0.0, atol=1e-12)
 
 
-@pytest.mark.parametrize("noise, k, err, match", [
-    (-0.1, 2, ValueError, "noise must lie in"),
-    (1.5, 2, ValueError, "noise must lie in"),
-    ("0.1", 2, TypeError, "noise must be a real number"),
-    (0.1, 1, ValueError, "k must be an integer >= 2"),
-    (0.1, 2.0, TypeError, "k must be an integer"),
-])
+@pytest.mark.parametrize(
+    "noise, k, err, match",
+    [
+        (-0.1, 2, ValueError, "noise must lie in"),
+        (1.5, 2, ValueError, "noise must lie in"),
+        ("0.1", 2, TypeError, "noise must be a real number"),
+        (0.1, 1, ValueError, "k must be an integer >= 2"),
+        (0.1, 2.0, TypeError, "k must be an integer"),
+    ],
+)
 def test_symmetric_channel_rejects_bad_arguments(noise, k, err, match):
     with pytest.raises(err, match=match):
         symmetric_channel(noise, k=k)
@@ -197,22 +206,57 @@ def test_mixture_accepts_lists():
     np.testing.assert_allclose(mixture(xor().tolist(), copy().tolist(), 0.5), (xor() + copy()) / 2)
 
 
-@pytest.mark.parametrize("p, q, t, err, match", [
-    (xor(), pair_copy(), 0.5, ValueError, "same shape"),
-    (xor(), and_(), 1.2, ValueError, "t must lie in"),
-    (xor(), and_(), -0.1, ValueError, "t must lie in"),
-    (xor(), and_(), None, TypeError, "t must be a real number"),
-    (xor() * 0.93, and_(), 0.5, ValueError, "p must sum to 1; it sums to 0.93"),
-    (xor(), and_() + np.where(np.arange(8).reshape(2, 2, 2) < 2, [[[0.25, -0.25]]], 0.0), 0.5, ValueError,
-     "q must be non-negative"),
-    (xor()[0], and_(), 0.5, ValueError, "p must have 3 dimension"),
-    (np.where(xor() > 0, np.nan, 0.0), and_(), 0.5, ValueError, "p must be finite"),
-    (np.zeros((0, 2, 2)), np.zeros((0, 2, 2)), 0.5, ValueError, "at least one cell"),
-    ([["a"]], and_(), 0.5, TypeError, "p must be array-like of numbers"),
-])
+@pytest.mark.parametrize(
+    "p, q, t, err, match",
+    [
+        (xor(), pair_copy(), 0.5, ValueError, "same shape"),
+        (xor(), and_(), 1.2, ValueError, "t must lie in"),
+        (xor(), and_(), -0.1, ValueError, "t must lie in"),
+        (xor(), and_(), None, TypeError, "t must be a real number"),
+        (xor() * 0.93, and_(), 0.5, ValueError, r"p must sum to 1 \(a probability table\); it sums to 0.93"),
+        (
+            xor(),
+            and_() + np.where(np.arange(8).reshape(2, 2, 2) < 2, [[[0.25, -0.25]]], 0.0),
+            0.5,
+            ValueError,
+            "q must be non-negative",
+        ),
+        (xor()[0], and_(), 0.5, ValueError, "p must have 3 dimension"),
+        (np.where(xor() > 0, np.nan, 0.0), and_(), 0.5, ValueError, "p must be finite"),
+        (np.zeros((0, 2, 2)), np.zeros((0, 2, 2)), 0.5, ValueError, "p must be a non-empty probability table"),
+        ([["a"]], and_(), 0.5, TypeError, "p must be an array-like of numbers"),
+        (xor().astype(complex), and_(), 0.5, TypeError, "p must hold real probabilities; got complex"),
+    ],
+)
 def test_mixture_rejects_bad_inputs(p, q, t, err, match):
     with pytest.raises(err, match=match):
         mixture(p, q, t)
+
+
+@pytest.mark.parametrize("t", [0.0, 1e-3, 0.3, 0.5, 0.999, 1.0])
+def test_mixture_of_tables_at_the_edge_of_the_tolerance_is_accepted_by_exact_pid(t):
+    # one tolerance (SUM_RTOL): inputs that miss 1 by up to 1e-9 (or float32 rounding) are accepted,
+    # and the mixture that comes back sums to 1 to round-off, so exact_pid accepts it too
+    from mmlab._validation import SUM_RTOL
+    from mmlab.quantify import exact_pid
+
+    p = xor() * (1 + 0.9 * SUM_RTOL)
+    q = random_table((2, 2, 2), random_state=3) * (1 - 0.9 * SUM_RTOL)
+    for first, second in [(p, q), (p.astype(np.float32), q.astype(np.float32))]:
+        m = mixture(first, second, t)
+        assert m.dtype == np.float64 and abs(m.sum() - 1.0) <= 1e-15
+        assert exact_pid(m).duality_gap <= 1e-9
+
+
+def test_mixture_beyond_the_tolerance_is_refused_with_the_same_message_as_exact_pid():
+    from mmlab._validation import SUM_RTOL
+    from mmlab.quantify import exact_pid
+
+    p = xor() * (1 + 3 * SUM_RTOL)
+    with pytest.raises(ValueError, match="p must sum to 1"):
+        mixture(p, and_(), 0.5)
+    with pytest.raises(ValueError, match="p must sum to 1"):
+        exact_pid(p)
 
 
 # --------------------------------------------------------------------------- #
@@ -255,23 +299,27 @@ def test_from_samples_accepts_bools_and_integral_floats():
 
 def test_from_samples_accepts_torch_tensors():
     import torch
+
     got = from_samples(torch.tensor([0, 1]), torch.tensor([1, 1]), torch.tensor([0, 1]))
     np.testing.assert_array_equal(got, from_samples([0, 1], [1, 1], [0, 1]))
 
 
-@pytest.mark.parametrize("args, kwargs, err, match", [
-    (([0, 1], [0, 1, 1], [0, 1]), {}, ValueError, "paired samples"),
-    (([], [], []), {}, ValueError, "at least one sample"),
-    (([0, -1], [0, 1], [0, 1]), {}, ValueError, "x1 must hold labels >= 0"),
-    (([0, 1], [0, 0.5], [0, 1]), {}, TypeError, "x2 must hold integer labels"),
-    (([0, 1], [0, 1], ["a", "b"]), {}, TypeError, "y must"),
-    (([[0, 1]], [0, 1], [0, 1]), {}, ValueError, "x1 must have 1 dimension"),
-    (([0, 1], [0, np.nan], [0, 1]), {}, ValueError, "x2 must be finite"),
-    (([0, 2], [0, 1], [0, 1]), {"sizes": (2, 2, 2)}, ValueError, "x1 holds the label 2"),
-    (([0, 1], [0, 1], [0, 1]), {"sizes": (2, 2)}, ValueError, "sizes must be three"),
-    (([0, 1], [0, 1], [0, 1]), {"sizes": "222"}, ValueError, "sizes must be three"),
-    (([0, 1], [0, 1], [0, 1]), {"sizes": (2, 0, 2)}, ValueError, r"sizes\[1\] must be an integer >= 1"),
-])
+@pytest.mark.parametrize(
+    "args, kwargs, err, match",
+    [
+        (([0, 1], [0, 1, 1], [0, 1]), {}, ValueError, "paired samples"),
+        (([], [], []), {}, ValueError, "at least one sample"),
+        (([0, -1], [0, 1], [0, 1]), {}, ValueError, "x1 must hold labels >= 0"),
+        (([0, 1], [0, 0.5], [0, 1]), {}, TypeError, "x2 must hold integer labels"),
+        (([0, 1], [0, 1], ["a", "b"]), {}, TypeError, "y must"),
+        (([[0, 1]], [0, 1], [0, 1]), {}, ValueError, "x1 must have 1 dimension"),
+        (([0, 1], [0, np.nan], [0, 1]), {}, ValueError, "x2 must be finite"),
+        (([0, 2], [0, 1], [0, 1]), {"sizes": (2, 2, 2)}, ValueError, "x1 holds the label 2"),
+        (([0, 1], [0, 1], [0, 1]), {"sizes": (2, 2)}, ValueError, "sizes must be three"),
+        (([0, 1], [0, 1], [0, 1]), {"sizes": "222"}, ValueError, "sizes must be three"),
+        (([0, 1], [0, 1], [0, 1]), {"sizes": (2, 0, 2)}, ValueError, r"sizes\[1\] must be an integer >= 1"),
+    ],
+)
 def test_from_samples_rejects_bad_inputs(args, kwargs, err, match):
     with pytest.raises(err, match=match):
         from_samples(*args, **kwargs)
@@ -300,14 +348,17 @@ def test_random_table_keeps_one_cell_at_most_zero_fraction():
     assert int((p > 0).sum()) == 1 and p.sum() == 1.0
 
 
-@pytest.mark.parametrize("shape, kwargs, err, match", [
-    ((2, 2), {}, ValueError, "shape must be three"),
-    ("222", {}, ValueError, "shape must be three"),
-    ((2, 0, 2), {}, ValueError, r"shape\[1\] must be an integer >= 1"),
-    ((2, 2, 2), {"concentration": 0.0}, ValueError, "concentration must be a positive"),
-    ((2, 2, 2), {"concentration": np.inf}, ValueError, "concentration must be a positive"),
-    ((2, 2, 2), {"zero_fraction": 1.0}, ValueError, "zero_fraction must lie in"),
-])
+@pytest.mark.parametrize(
+    "shape, kwargs, err, match",
+    [
+        ((2, 2), {}, ValueError, "shape must be three"),
+        ("222", {}, ValueError, "shape must be three"),
+        ((2, 0, 2), {}, ValueError, r"shape\[1\] must be an integer >= 1"),
+        ((2, 2, 2), {"concentration": 0.0}, ValueError, r"concentration must be (> 0|a finite)"),
+        ((2, 2, 2), {"concentration": np.inf}, ValueError, r"concentration must be (> 0|a finite)"),
+        ((2, 2, 2), {"zero_fraction": 1.0}, ValueError, "zero_fraction must lie in"),
+    ],
+)
 def test_random_table_rejects_bad_arguments(shape, kwargs, err, match):
     with pytest.raises(err, match=match):
         random_table(shape, random_state=0, **kwargs)

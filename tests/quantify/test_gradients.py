@@ -7,6 +7,7 @@ import functools
 import numpy as np
 import pytest
 import torch
+from lecture_exercises import quick_sizes
 from torch import nn
 
 from mmlab.quantify import interaction_strength, mixed_gradients
@@ -24,16 +25,16 @@ def _smooth_net(seed: int, d_a: int = 3, d_b: int = 2, n_classes: int = 3) -> nn
 
 
 def _finite_difference(f, a, b, c, h=1e-4):
-    """Central mixed difference [f(a+h e_k, b+h e_l) - f(a+h, b-h) - f(a-h, b+h) + f(a-h, b-h)] / 4h^2."""
+    """Central mixed difference [f(a+h e_k, b+h e_m) - f(a+h, b-h) - f(a-h, b+h) + f(a-h, b-h)] / 4h^2."""
     n, d_a, d_b = a.shape[0], a.shape[1], b.shape[1]
     out = torch.zeros(n, d_a, d_b, dtype=torch.float64)
     rows = torch.arange(n)
     for k in range(d_a):
-        for l in range(d_b):
+        for m in range(d_b):
             ea, eb = torch.zeros_like(a), torch.zeros_like(b)
-            ea[:, k], eb[:, l] = h, h
+            ea[:, k], eb[:, m] = h, h
             val = (f(a + ea, b + eb) - f(a + ea, b - eb) - f(a - ea, b + eb) + f(a - ea, b - eb))[rows, c]
-            out[:, k, l] = val.detach() / (4 * h * h)
+            out[:, k, m] = val.detach() / (4 * h * h)
     return out
 
 
@@ -57,8 +58,9 @@ def test_dot_product_has_identity_mixed_hessian(method, seed):
     a, b = torch.as_tensor(rng.normal(size=(5, 4))), torch.as_tensor(rng.normal(size=(5, 4)))
     h = mixed_gradients(lambda u, v: (u * v).sum(1), a, b, method=method)  # d^2 (a.b) / da_k db_l = [k = l]
     np.testing.assert_allclose(h.numpy(), np.broadcast_to(np.eye(4), (5, 4, 4)), atol=1e-12)
-    np.testing.assert_allclose(interaction_strength(lambda u, v: (u * v).sum(1), a, b, method=method).numpy(),
-                               2.0, atol=1e-12)  # ||I_4||_F = 2
+    np.testing.assert_allclose(
+        interaction_strength(lambda u, v: (u * v).sum(1), a, b, method=method).numpy(), 2.0, atol=1e-12
+    )  # ||I_4||_F = 2
 
 
 def test_scalar_product_has_mixed_derivative_one():
@@ -81,8 +83,9 @@ def test_smooth_network_matches_central_finite_differences(method, seed):
     a, b = torch.as_tensor(rng.normal(size=(7, 3))), torch.as_tensor(rng.normal(size=(7, 2)))
     c = torch.as_tensor(rng.integers(0, 3, size=7))
     # central differences are O(h^2) accurate: 1e-4 step in float64 leaves ~1e-7 error
-    np.testing.assert_allclose(mixed_gradients(f, a, b, target=c, method=method).numpy(),
-                               _finite_difference(f, a, b, c).numpy(), atol=1e-6)
+    np.testing.assert_allclose(
+        mixed_gradients(f, a, b, target=c, method=method).numpy(), _finite_difference(f, a, b, c).numpy(), atol=1e-6
+    )
 
 
 def test_vmap_and_autograd_agree_with_every_target_kind(seed):
@@ -91,8 +94,11 @@ def test_vmap_and_autograd_agree_with_every_target_kind(seed):
     rng = np.random.default_rng(seed)
     a, b = torch.as_tensor(rng.normal(size=(6, 3))), torch.as_tensor(rng.normal(size=(6, 2)))
     for target in ("predicted", 1, torch.as_tensor(rng.integers(0, 3, size=6))):
-        np.testing.assert_allclose(mixed_gradients(f, a, b, target=target, method="vmap", chunk_size=4).numpy(),
-                                   mixed_gradients(f, a, b, target=target, method="autograd").numpy(), atol=1e-10)
+        np.testing.assert_allclose(
+            mixed_gradients(f, a, b, target=target, method="vmap", chunk_size=4).numpy(),
+            mixed_gradients(f, a, b, target=target, method="autograd").numpy(),
+            atol=1e-10,
+        )
 
 
 def test_predicted_target_differentiates_the_argmax_logit():
@@ -107,6 +113,7 @@ def test_module_is_called_with_the_fusion_convention():
     class Product(nn.Module):
         def forward(self, xs):
             return (xs[0] * xs[1]).sum(1, keepdim=True)
+
     h = mixed_gradients(Product(), torch.randn(3, 2), torch.randn(3, 2))
     np.testing.assert_allclose(h.numpy(), np.broadcast_to(np.eye(2), (3, 2, 2)))
 
@@ -126,23 +133,26 @@ def _f(a, b):
     return torch.cat([a, b], dim=1) ** 2
 
 
-@pytest.mark.parametrize("kwargs, err, match", [
-    (dict(f=3), TypeError, "f must be a callable"),
-    (dict(xa=np.zeros((2, 2))), TypeError, "xa must be a torch.Tensor"),
-    (dict(xa=torch.zeros(2, 2, dtype=torch.long)), TypeError, "floating point"),
-    (dict(xb=torch.zeros(2, 2, 1)), ValueError, r"shape \(N, d\)"),
-    (dict(xb=torch.zeros(3, 2)), ValueError, "paired samples"),
-    (dict(xa=torch.tensor([[float("inf"), 0.0], [0.0, 0.0]])), ValueError, "finite"),
-    (dict(method="hessian"), ValueError, "method must be one of"),
-    (dict(target="true"), ValueError, "target must be one of"),
-    (dict(target=9), ValueError, r"class index in \[0, 4\)"),
-    (dict(target=torch.tensor([0, 7])), ValueError, r"classes must lie in \[0, 4\)"),
-    (dict(target=torch.tensor([0.0, 1.0])), ValueError, "one integer class per sample"),
-    (dict(target=1.5), TypeError, "target must be 'predicted'"),
-    (dict(chunk_size=0), ValueError, "chunk_size"),
-    (dict(f=lambda a, b: a.sum()), ValueError, "must return logits"),
-    (dict(f=lambda a, b: [a]), TypeError, "must return a torch.Tensor"),
-])
+@pytest.mark.parametrize(
+    "kwargs, err, match",
+    [
+        (dict(f=3), TypeError, "f must be a callable"),
+        (dict(xa=np.zeros((2, 2))), TypeError, "xa must be a torch.Tensor"),
+        (dict(xa=torch.zeros(2, 2, dtype=torch.long)), TypeError, "floating point"),
+        (dict(xb=torch.zeros(2, 2, 1)), ValueError, r"shape \(N, d\)"),
+        (dict(xb=torch.zeros(3, 2)), ValueError, "paired samples"),
+        (dict(xa=torch.tensor([[float("inf"), 0.0], [0.0, 0.0]])), ValueError, "finite"),
+        (dict(method="hessian"), ValueError, "method must be one of"),
+        (dict(target="true"), ValueError, "target must be one of"),
+        (dict(target=9), ValueError, r"class index in \[0, 4\)"),
+        (dict(target=torch.tensor([0, 7])), ValueError, r"classes must lie in \[0, 4\)"),
+        (dict(target=torch.tensor([0.0, 1.0])), ValueError, "one integer class per sample"),
+        (dict(target=1.5), TypeError, "target must be 'predicted'"),
+        (dict(chunk_size=0), ValueError, "chunk_size"),
+        (dict(f=lambda a, b: a.sum()), ValueError, "must return logits"),
+        (dict(f=lambda a, b: [a]), TypeError, "must return a torch.Tensor"),
+    ],
+)
 def test_bad_inputs_are_rejected_with_a_message(kwargs, err, match):
     args = {"f": _f, "xa": torch.zeros(2, 2), "xb": torch.zeros(2, 2)}
     args.update(kwargs)
@@ -154,11 +164,11 @@ def test_bad_inputs_are_rejected_with_a_message(kwargs, err, match):
 # --------------------------------------------------------------------------- #
 # the claims of lectures/6_quantification/03_emap_gradients.ipynb, on 5 seeds
 # --------------------------------------------------------------------------- #
-QUICK = {"n": 1500, "epochs": 20}  # the notebook's quick sizes
+QUICK = quick_sizes("lectures/6_quantification/03_emap_gradients.ipynb")  # read from its setup cell
 TASKS = {"additive task": ("uniqueness_0", "uniqueness_1"), "synergy task": "synergy"}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _strength(task: str, fusion: str, seed: int) -> np.ndarray:
     from mmlab.data import make_interaction
     from mmlab.fusion.experiments import train_fusion

@@ -11,21 +11,23 @@ solver on small alphabets; ``bench/bench_pid.py`` records how far off it is).
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
-import warnings
 
 import numpy as np
 import pytest
 
-from mmlab.exceptions import ConvergenceWarning
+from mmlab.exceptions import SolverError
 from mmlab.quantify import (
-    conditional_mutual_information,
     ATOMS,
+    conditional_mutual_information,
     dit_pid,
     entropy,
     exact_pid,
     mutual_information,
 )
+from mmlab.quantify import random_table as dirichlet_table
+from mmlab.quantify.pid._exact import _drop_negligible, _perturbation_bits
 
 N_DIT_CASES = 60
 
@@ -102,7 +104,7 @@ def test_mutual_information_of_a_copy_is_the_entropy(n):
     assert mutual_information(np.eye(n) / n) == pytest.approx(np.log2(n), abs=1e-12)
 
 
-@pytest.mark.parametrize(("prior", "eps"), [(0.5, 0.1), (0.5, 0.5), (0.3, 0.2), (0.8, 0.05)])
+@pytest.mark.parametrize("prior, eps", [(0.5, 0.1), (0.5, 0.5), (0.3, 0.2), (0.8, 0.05)])
 def test_mutual_information_of_a_binary_symmetric_channel(prior, eps):
     # X ~ Bernoulli(prior), Y = X flipped with probability eps:
     # I(X; Y) = H(Y) - H(Y | X) = h2(prior (1 - eps) + (1 - prior) eps) - h2(eps)
@@ -206,12 +208,15 @@ def test_rejects_non_numeric_input(fn):
         fn(np.full(GOOD[fn].shape, "a"))
 
 
-@pytest.mark.parametrize(("fn", "shape"), [
-    (mutual_information, (2, 2, 2)),
-    (conditional_mutual_information, (2, 2)),
-    (exact_pid, (4, 2)),
-    (exact_pid, (2, 2, 2, 1)),
-])
+@pytest.mark.parametrize(
+    "fn, shape",
+    [
+        (mutual_information, (2, 2, 2)),
+        (conditional_mutual_information, (2, 2)),
+        (exact_pid, (4, 2)),
+        (exact_pid, (2, 2, 2, 1)),
+    ],
+)
 def test_rejects_the_wrong_number_of_dimensions(fn, shape):
     p = np.full(shape, 1 / np.prod(shape))
     with pytest.raises(ValueError, match=f"must have {len(GOOD[fn].shape)} dimension"):
@@ -377,7 +382,8 @@ def test_swapping_the_sources_swaps_the_unique_atoms(seed):
     r, s = exact_pid(p), exact_pid(p.transpose(1, 0, 2))
     np.testing.assert_allclose(
         [s.redundancy, s.unique1, s.unique2, s.synergy],
-        [r.redundancy, r.unique2, r.unique1, r.synergy], atol=1e-9,
+        [r.redundancy, r.unique2, r.unique1, r.synergy],
+        atol=1e-9,
     )
 
 
@@ -399,13 +405,12 @@ def test_unused_symbols_change_nothing():
 
 
 @pytest.mark.parametrize("t", [0.0, 0.25, 0.5, 0.75, 1.0])
-def test_mixtures_of_canonical_tables_converge(t):
-    # the lecture's widget morphs between canonical tables; every mixture must converge
+def test_mixtures_of_canonical_tables_are_certified(t):
+    # the lecture's widget morphs between canonical tables; every mixture must be solved to tol
     for first, second in [(xor, and_), (and_, redundant), (xor, copy_x1), (copy_x1, redundant)]:
         p = (1 - t) * first() + t * second()
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", ConvergenceWarning)
-            r = exact_pid(p)
+        r = exact_pid(p)
+        assert r.duality_gap <= 1e-9
         assert r.as_array().sum() == pytest.approx(r.total, abs=1e-12)
 
 
@@ -437,7 +442,7 @@ def test_random_tables_agree_with_dit_cone(seed):
     p = random_table(seed)
     r, ref = exact_pid(p), dit_pid(p)
     diff = np.abs(r.as_array() - ref)
-    assert diff.max() < 1e-6, dict(zip(ATOMS, diff))
+    assert diff.max() < 1e-6, dict(zip(ATOMS, diff, strict=True))
 
 
 def test_random_cases_cover_rectangular_and_zero_cell_tables():
@@ -448,7 +453,7 @@ def test_random_cases_cover_rectangular_and_zero_cell_tables():
 
 
 # --------------------------------------------------------------------------- #
-# the result object and the convergence warning
+# the result object and the certificate
 # --------------------------------------------------------------------------- #
 def test_result_is_frozen_and_its_coupling_read_only():
     r = exact_pid(and_())
@@ -461,20 +466,27 @@ def test_result_is_frozen_and_its_coupling_read_only():
 def test_result_as_dict_and_repr():
     r = exact_pid(xor())
     assert r.as_dict() == {
-        "redundancy": r.redundancy, "unique1": r.unique1, "unique2": r.unique2,
-        "synergy": r.synergy, "total": r.total,
+        "redundancy": r.redundancy,
+        "unique1": r.unique1,
+        "unique2": r.unique2,
+        "synergy": r.synergy,
+        "total": r.total,
     }
     assert "synergy=1.0000" in repr(r) and "exact" in repr(r)
 
 
-def test_stopping_early_warns_and_still_returns_consistent_atoms():
-    p = random_table(0)
-    with pytest.warns(ConvergenceWarning, match="short of tol"):
-        r = exact_pid(p, max_iter=1)
-    assert not r.converged and r.duality_gap > 1e-9
-    assert r.as_array().min() >= 0.0
-    assert r.as_array().sum() == pytest.approx(r.total, abs=1e-12)
-    np.testing.assert_allclose(r.q.sum(axis=0), p.sum(axis=0), atol=1e-12)
+def test_an_uncertified_result_raises_instead_of_returning():
+    # one Newton step cannot reach the optimum: no decomposition comes back, and the message says why
+    with pytest.raises(
+        SolverError, match=r"could not certify the optimum to tol=1e-09 bits.*budget max_iter=1 ran out"
+    ):
+        exact_pid(random_table(0), max_iter=1)
+
+
+def test_the_result_has_no_convergence_flag_only_a_certificate():
+    r = exact_pid(random_table(0))
+    assert not hasattr(r, "converged")
+    assert 0.0 <= r.duality_gap <= 1e-9
 
 
 def test_looser_tol_takes_fewer_iterations():
@@ -490,3 +502,157 @@ def test_dit_reference_validates_and_orders_atoms_like_pid():
         dit_pid(and_(), method="slsqp")
     with pytest.raises(ValueError, match="must be 3-D|ndim|dimension"):
         dit_pid(np.full((2, 2), 0.25))
+
+
+# --------------------------------------------------------------------------- #
+# bad inputs that used to slip through (issue 8, section 5) and the size limit
+# --------------------------------------------------------------------------- #
+def test_pid_rejects_complex_tables():
+    # the imaginary part used to be dropped silently
+    with pytest.raises(TypeError, match="p must hold real probabilities; got complex dtype"):
+        exact_pid(np.full((2, 2, 2), 0.125, dtype=complex))
+
+
+@pytest.mark.parametrize("bad", [np.full((2, 2, 2), "0.125"), np.array([[["a", "b"]]]), [[[0.5, "x"]]]])
+def test_pid_rejects_strings(bad):
+    with pytest.raises(TypeError, match="p must be an array-like of numbers"):
+        exact_pid(bad)
+
+
+def test_pid_rejects_object_arrays():
+    with pytest.raises(TypeError, match="p must be"):
+        exact_pid(np.full((2, 2, 2), 0.125, dtype=object))
+
+
+def test_a_table_too_large_for_memory_is_refused_up_front():
+    # 100 x 100 x 100 needs ~15 GB of Newton systems: refused before anything is allocated
+    p = np.random.default_rng(0).random((100, 100, 100))
+    start = time.perf_counter()
+    with pytest.raises(
+        ValueError,
+        match=r"exact_pid\(p\) with alphabets \(100, 100, 100\).*asks for 1,900,000,000 "
+        r"float64 numbers.*15\.2 GB.*refuses more than 268,435,456",
+    ):
+        exact_pid(p / p.sum())
+    assert time.perf_counter() - start < 5.0
+
+
+def test_the_size_limit_follows_mmlab_max_elements(monkeypatch):
+    # 3 |X1||X2||Y|^2 + 4 ((|X1| + |X2|)|Y|)^2 = 243 + 1296 numbers for a dense 3 x 3 x 3 table
+    p = np.random.default_rng(0).random((3, 3, 3))
+    monkeypatch.setenv("MMLAB_MAX_ELEMENTS", "1000")
+    with pytest.raises(ValueError, match=r"alphabets \(3, 3, 3\).*asks for 1,539 float64 numbers.*more than 1,000"):
+        exact_pid(p / p.sum())
+    monkeypatch.setenv("MMLAB_MAX_ELEMENTS", "1539")
+    assert exact_pid(p / p.sum()).duality_gap <= 1e-9
+
+
+# --------------------------------------------------------------------------- #
+# near-degenerate tables (issue 8, section 4)
+# --------------------------------------------------------------------------- #
+ISSUE_TABLE = dict(
+    shape=(4, 3, 5), random_state=296181876, concentration=0.017837900459807175, zero_fraction=0.3420633172948592
+)
+
+
+def near_degenerate(seed: int) -> np.ndarray:
+    """Dirichlet(0.01..0.05) tables with zeroed cells: probabilities spanning hundreds of orders of magnitude."""
+    rng = np.random.default_rng([8, seed])
+    shape = (int(rng.integers(2, 7)), int(rng.integers(2, 7)), int(rng.integers(2, 5)))
+    return dirichlet_table(
+        shape,
+        random_state=rng,
+        concentration=float(rng.uniform(0.01, 0.05)),
+        zero_fraction=float(rng.uniform(0.0, 0.5)),
+    )
+
+
+def test_the_issue_table_reaches_the_optimum():
+    # used to return [0.947, 0.390, 0.049, 0.125] with a warning; the optimum is near dit's
+    # [0.995, 0.342, 0.001, 0.173] (dit's own accuracy here is about 1e-4 bits)
+    p = dirichlet_table(**ISSUE_TABLE)
+    assert p[p > 0].min() < 1e-100 and p.max() > 0.4
+    r = exact_pid(p)
+    assert r.duality_gap <= 1e-9
+    np.testing.assert_allclose(r.as_array(), [0.995082, 0.341646, 0.000913, 0.172966], atol=1e-4)
+    # zeroing the cells below 1e-15 moves the optimum by far less than the certificates allow
+    z = np.where(p < 1e-15, 0.0, p)
+    s = exact_pid(z / z.sum())
+    eps = _perturbation_bits(p[p < 1e-15].sum(), p.size)
+    assert np.abs(r.as_array() - s.as_array()).max() <= r.duality_gap + s.duality_gap + eps + 1e-12
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_near_degenerate_couplings_are_exactly_in_delta_p(seed):
+    p = near_degenerate(seed)
+    r = exact_pid(p)
+    assert r.q.min() >= 0.0
+    np.testing.assert_allclose(r.q.sum(axis=1), p.sum(axis=1), rtol=0, atol=1e-15)
+    np.testing.assert_allclose(r.q.sum(axis=0), p.sum(axis=0), rtol=0, atol=1e-15)
+    outside = (p.sum(axis=1)[:, None, :] == 0) | (p.sum(axis=0)[None, :, :] == 0)
+    assert np.all(r.q[outside] == 0.0)
+    assert r.as_array().min() >= 0.0 and r.as_array().sum() == pytest.approx(r.total, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 3, 7, 11])
+def test_certificates_of_two_tolerances_are_consistent(seed):
+    # the exact decomposition lies within duality_gap of each result, so the two results lie
+    # within the sum of their gaps of each other
+    for p in (random_table(seed), near_degenerate(seed)):
+        loose, tight = exact_pid(p, tol=1e-5), exact_pid(p, tol=1e-9)
+        assert loose.duality_gap <= 1e-5 and tight.duality_gap <= 1e-9
+        assert np.abs(loose.as_array() - tight.as_array()).max() <= loose.duality_gap + tight.duality_gap + 1e-12
+
+
+def test_negligible_cells_are_dropped_only_within_the_budget():
+    p = dirichlet_table(**ISSUE_TABLE)
+    kept, eta, eps = _drop_negligible(p, 1e-10)
+    assert 0 < eta < 1e-12 and 0 < eps <= 1e-10
+    assert kept.sum() == pytest.approx(1.0, abs=1e-15)
+    assert np.all((kept == 0) == ((p == 0) | (p <= p[(kept == 0) & (p > 0)].max())))
+    assert float(_perturbation_bits(eta, p.size)) == pytest.approx(eps)
+    # an ordinary table has no cell small enough to drop
+    q = random_table(0)
+    assert _drop_negligible(q, 1e-10)[1] == 0.0
+    # the bound: 3 (4 eta log2 N + h2(4 eta)), infinite once 4 eta reaches 1/2
+    t = 4e-12
+    expected = 3 * (t * np.log2(60) - t * np.log2(t) - (1 - t) * np.log2(1 - t))
+    assert _perturbation_bits(1e-12, 60) == pytest.approx(expected, rel=1e-12)
+    assert _perturbation_bits(0.2, 60) == np.inf
+
+
+def test_a_target_independent_of_one_source_given_the_other_needs_no_solver():
+    # Y depends on X2 only and X1 is a noisy copy of X2: I_p = I(X2; Y), so U1 = S = 0 at once
+    rng = np.random.default_rng(1)
+    p12 = np.array([[0.4, 0.1], [0.05, 0.45]])
+    py_x2 = rng.dirichlet(np.ones(3), size=2)
+    p = p12[:, :, None] * py_x2[None, :, :]
+    r = exact_pid(p)
+    assert r.n_iter == 0 and r.duality_gap <= 1e-9
+    assert r.unique1 == pytest.approx(0.0, abs=1e-12) and r.synergy == pytest.approx(0.0, abs=1e-12)
+    assert r.unique2 == pytest.approx(mutual_information(p.sum(axis=0)) - r.redundancy, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_near_degenerate_tables_agree_with_dit_cone(seed):
+    # dit's cone method is only accurate to about 1e-4 bits on such tables
+    p = near_degenerate(seed)
+    r = exact_pid(p)
+    assert np.abs(r.as_array() - dit_pid(p)).max() < 2e-4
+
+
+def test_a_stalled_solve_says_why_and_how_far_it_got():
+    # a near-degenerate fuzz table (cells from 9e-38 to 0.59) on which double precision stalls short of
+    # 1e-9 bits (today): then the message gives the certified interval and a tol that can be certified
+    p = near_degenerate(289)
+    try:
+        r = exact_pid(p)
+    except SolverError as err:
+        assert re.search(  # noqa: PT017 (the solve may succeed; only a failure's message is checked)
+            r"only known to lie in \[1\.15176\d*, 1\.15176\d*\] bits .*stalled after \d+ Newton "
+            r"iterations.*span 9\.3e-38 to 5\.9e-01; a tol of about \de-\d+ should be certifiable",
+            str(err),
+        ), str(err)
+    else:
+        assert r.duality_gap <= 1e-9
+    assert exact_pid(p, tol=1e-7).duality_gap <= 1e-7

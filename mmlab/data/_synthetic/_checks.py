@@ -1,21 +1,31 @@
-"""Argument checks shared by the generators (sizes, non-negative reals); random states: :mod:`mmlab._validation`."""
+"""Argument checks the generators share (feature sizes, the size of a request); scalars, random states and
+arrays are checked by :mod:`mmlab._validation`."""
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Sequence
 from typing import Any
 
-from mmlab._validation import check_positive_int
+from mmlab._validation import check_positive_int, check_size
 
 
-def _check_nonneg(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number >= 0; got {type(value).__name__} {value!r}.")
-    if not (math.isfinite(float(value)) and value >= 0):
-        raise ValueError(f"{name} must be a finite number >= 0; got {value}.")
-    return float(value)
+def _check_data_size(
+    generator: str, n: int, dims: Sequence[int], hidden: int, n_factors: int, n_levels: int, n_slots: int
+) -> None:
+    """Refuse a data set whose arrays would exhaust memory, before drawing anything.
+
+    The peak is about ``n * (sum(dims) + hidden + n_factors)`` numbers (features, the projection's hidden
+    layer, the factors) plus the projections' first layers, ``n_slots * n_levels * hidden`` per modality.
+    """
+    per_row = sum(dims) + hidden + n_factors
+    total = n * per_row + len(dims) * n_slots * n_levels * hidden
+    check_size(
+        total,
+        f"{generator}(n={n}, dims={tuple(dims)}, hidden={hidden}, n_levels={n_levels})",
+        detail=f"n x (sum(dims) + hidden + factors) = {n:,} x {per_row}, plus the projections",
+        remedy="Lower n (or dims, hidden, n_levels).",
+    )
 
 
 def _check_dims(dims: Any, m: int) -> tuple[int, ...]:

@@ -11,8 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mmlab._validation import check_array, check_fraction
-from mmlab._validation import RandomState, check_random_state
+from mmlab._validation import RandomState, check_array, check_fraction, check_random_state
 from mmlab.data._synthetic._projection import _mixed_radix
 
 __all__ = ["PlantedTruth", "SyntheticMultimodal"]
@@ -25,7 +24,11 @@ class PlantedTruth:
     Attributes
     ----------
     kind : str
-        The generator: ``"interaction"``, ``"polynomial"`` or ``"cue_flip"``.
+        The generator: ``"interaction"`` (:func:`make_interaction`),
+        ``"polynomial"`` (:func:`make_polynomial`), ``"cue_flip"``
+        (:func:`make_cue_flip`), ``"biased_vqa"`` (:func:`make_biased_vqa`),
+        ``"protected"`` (:func:`make_protected_attribute`), ``"sets"``
+        (:func:`make_sets`) or ``"unequal"`` (:func:`make_unequal_modalities`).
     description : str
         One sentence saying how the label was made.
     mixing : str
@@ -163,8 +166,17 @@ class SyntheticMultimodal:
         xs = [torch.as_tensor(x, device=device) for x in self.modalities]
         return xs, torch.as_tensor(self.y, device=device)
 
-    def subset(self, index: npt.ArrayLike) -> "SyntheticMultimodal":
-        """Return the samples at ``index`` (integer indices or a boolean mask)."""
+    def subset(self, index: npt.ArrayLike) -> SyntheticMultimodal:
+        """Return the samples at ``index`` (integer indices or a boolean mask).
+
+        Raises
+        ------
+        TypeError
+            If ``index`` holds neither integers nor booleans.
+        ValueError
+            If ``index`` is not 1-D, a boolean mask has the wrong length, or an
+            index is out of range.
+        """
         idx = check_array(index, "index", ndim=1)
         if idx.dtype == bool:
             if idx.shape[0] != self.n:
@@ -174,12 +186,18 @@ class SyntheticMultimodal:
             raise TypeError(f"index must hold integers or booleans; got dtype {idx.dtype}.")
         if idx.size and (idx.min() < -self.n or idx.max() >= self.n):
             raise ValueError(f"index must lie in [0, {self.n}); got values from {idx.min()} to {idx.max()}.")
-        return replace(self, modalities=tuple(x[idx] for x in self.modalities), y=self.y[idx],
-                       factors=self.factors[idx], component=self.component[idx],
-                       aux=MappingProxyType({k: v[idx] for k, v in self.aux.items()}))
+        return replace(
+            self,
+            modalities=tuple(x[idx] for x in self.modalities),
+            y=self.y[idx],
+            factors=self.factors[idx],
+            component=self.component[idx],
+            aux=MappingProxyType({k: v[idx] for k, v in self.aux.items()}),
+        )
 
-    def split(self, fractions: Sequence[float] = (0.6, 0.2, 0.2), *,
-              random_state: RandomState = 0) -> tuple["SyntheticMultimodal", ...]:
+    def split(
+        self, fractions: Sequence[float] = (0.6, 0.2, 0.2), *, random_state: RandomState = 0
+    ) -> tuple[SyntheticMultimodal, ...]:
         """Split into disjoint parts (e.g. train/val/test) by a seeded permutation.
 
         Parameters
@@ -194,21 +212,33 @@ class SyntheticMultimodal:
         -------
         tuple of SyntheticMultimodal
             One per fraction, sharing ``truth``.
+
+        Raises
+        ------
+        TypeError
+            If ``fractions`` is not a sequence of at least two numbers, or
+            ``random_state`` has the wrong type.
+        ValueError
+            If a fraction is not in (0, 1], they do not sum to 1, a part would
+            be empty, or ``random_state`` is a negative int.
         """
         if isinstance(fractions, (str, bytes)) or not isinstance(fractions, Sequence) or len(fractions) < 2:
-            raise TypeError(f"fractions must be a sequence of at least two shares, e.g. (0.6, 0.2, 0.2); "
-                            f"got {fractions!r}.")
+            raise TypeError(
+                f"fractions must be a sequence of at least two shares, e.g. (0.6, 0.2, 0.2); got {fractions!r}."
+            )
         fr = [check_fraction(f, f"fractions[{i}]", inclusive=(False, True)) for i, f in enumerate(fractions)]
         if abs(sum(fr) - 1.0) > 1e-6:
             raise ValueError(f"fractions must sum to 1; got {fr} (sum {sum(fr):.6g}).")
         sizes = [int(math.floor(f * self.n)) for f in fr]
         sizes[0] += self.n - sum(sizes)
         if min(sizes) < 1:
-            raise ValueError(f"every part must receive at least one sample; with n={self.n} and "
-                             f"fractions={fr} the sizes are {sizes}. Generate more samples.")
+            raise ValueError(
+                f"every part must receive at least one sample; with n={self.n} and "
+                f"fractions={fr} the sizes are {sizes}. Generate more samples."
+            )
         perm = check_random_state(random_state).permutation(self.n)
         bounds = np.cumsum([0] + sizes)
-        return tuple(self.subset(perm[a:b]) for a, b in zip(bounds[:-1], bounds[1:]))
+        return tuple(self.subset(perm[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True))
 
     # ---- ground truth on the samples ----------------------------------------
     def codes(self) -> tuple[np.ndarray, ...]:
@@ -237,8 +267,10 @@ class SyntheticMultimodal:
             For regression targets, which have no discrete joint table.
         """
         if self.truth.joint is None or self.truth.n_classes is None:
-            raise ValueError("empirical_joint needs a classification data set with a discrete joint table; "
-                             f"this one ({self.truth.kind}) has none.")
+            raise ValueError(
+                "empirical_joint needs a classification data set with a discrete joint table; "
+                f"this one ({self.truth.kind}) has none."
+            )
         counts = np.zeros(self.truth.joint.shape)
         np.add.at(counts, (*self.codes(), self.y.astype(np.int64)), 1.0)
         return counts / counts.sum()

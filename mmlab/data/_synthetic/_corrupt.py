@@ -8,9 +8,15 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from mmlab._validation import check_array, check_choice, check_fraction, check_same_length
-from mmlab._validation import RandomState, check_random_state
-from mmlab.data._synthetic._checks import _check_nonneg
+from mmlab._validation import (
+    RandomState,
+    check_array,
+    check_choice,
+    check_fraction,
+    check_random_state,
+    check_same_length,
+    check_scalar,
+)
 
 __all__ = ["corrupt_modality"]
 
@@ -64,6 +70,18 @@ def corrupt_modality(
     mask : ndarray of bool, shape (n,)
         True on the corrupted rows.
 
+    Raises
+    ------
+    TypeError
+        If ``modalities`` is not a non-empty list or tuple of arrays, ``index``
+        is not an integer, ``rows`` is neither a boolean mask nor integer
+        indices, or a number argument has the wrong type.
+    ValueError
+        If the modalities are not paired ``(n, d_i)`` finite arrays, ``index``
+        names no modality, both ``fraction`` and ``rows`` are given, ``rows``
+        does not fit ``n``, ``fraction`` leaves [0, 1], ``scale`` is negative
+        or not finite, or ``mode`` is unknown.
+
     Examples
     --------
     >>> from mmlab.data import corrupt_modality, make_interaction
@@ -73,17 +91,19 @@ def corrupt_modality(
     50
     """
     if isinstance(modalities, (str, bytes, np.ndarray)) or not isinstance(modalities, Sequence) or not modalities:
-        raise TypeError("modalities must be a non-empty list or tuple with one (n, d_i) array per modality; "
-                        f"got {type(modalities).__name__}.")
-    arrays = [check_array(x, f"modalities[{i}]", ndim=2).astype(np.float32, copy=True)
-              for i, x in enumerate(modalities)]
+        raise TypeError(
+            "modalities must be a non-empty list or tuple with one (n, d_i) array per modality; "
+            f"got {type(modalities).__name__}."
+        )
+    arrays = [
+        check_array(x, f"modalities[{i}]", ndim=2).astype(np.float32, copy=True) for i, x in enumerate(modalities)
+    ]
     n = check_same_length(arrays, [f"modalities[{i}]" for i in range(len(arrays))])
-    if isinstance(index, bool) or not isinstance(index, numbers.Integral):
-        raise TypeError(f"index must be an integer; got {type(index).__name__} {index!r}.")
+    index = check_scalar(index, "index", numbers.Integral)
     if not 0 <= index < len(arrays):
         raise ValueError(f"index must name one of the {len(arrays)} modalities (0..{len(arrays) - 1}); got {index}.")
     mode = check_choice(mode, "mode", ("replace", "noise"))
-    scale = _check_nonneg(scale, "scale")
+    scale = check_scalar(scale, "scale", min_val=0)
     rng = check_random_state(random_state)
     mask = np.zeros(n, dtype=bool)
     if rows is not None:

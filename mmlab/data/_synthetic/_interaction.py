@@ -10,9 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from mmlab._validation import check_fraction, check_positive_int
-from mmlab._validation import RandomState, check_random_state
-from mmlab.data._synthetic._checks import _check_dims, _check_nonneg
+from mmlab._validation import RandomState, check_fraction, check_positive_int, check_random_state, check_scalar
+from mmlab.data._synthetic._checks import _check_data_size, _check_dims
 from mmlab.data._synthetic._containers import PlantedTruth, SyntheticMultimodal
 from mmlab.data._synthetic._projection import _MAX_ENUMERATE, _make_projection, _mixed_radix, _render
 
@@ -123,8 +122,10 @@ def make_interaction(
     ------
     ValueError
         On an unknown rule name, proportions that are negative or do not sum
-        to 1, a repeated rule, ``uniqueness_i`` with ``i >= n_modalities``, or
-        out-of-range sizes.
+        to 1, a repeated rule, ``uniqueness_i`` with ``i >= n_modalities``,
+        out-of-range sizes, a negative or non-finite ``noise``, or a request
+        too large for memory (``n * (sum(dims) + hidden + factors)`` above
+        :func:`mmlab._validation.max_elements`).
     TypeError
         On arguments of the wrong type.
 
@@ -161,7 +162,7 @@ def make_interaction(
         raise ValueError(f"n_modalities must be 2 or 3; got {m}.")
     k = check_positive_int(n_levels, "n_levels", minimum=2)
     dims_t = _check_dims(dims, m)
-    noise = _check_nonneg(noise, "noise")
+    noise = check_scalar(noise, "noise", min_val=0)
     n_nuisance = check_positive_int(n_nuisance, "n_nuisance", minimum=0)
     hidden = check_positive_int(hidden, "hidden")
     components, proportions, mixing = _parse_interaction(interaction, m)
@@ -169,6 +170,7 @@ def make_interaction(
 
     slots = ["shared", "unique", "synergy"] + [f"nuisance{j}" for j in range(n_nuisance)]
     n_slots = len(slots)
+    _check_data_size("make_interaction", n, dims_t, hidden, m * n_slots, k, n_slots)
     names = tuple(f"m{i}:{s}" for i in range(m) for s in slots)
     col = {(i, s): i * n_slots + j for i in range(m) for j, s in enumerate(slots)}
 
@@ -180,8 +182,9 @@ def make_interaction(
     for i in range(m):
         factors[:, col[(i, "shared")]] = shared
     # 3. features
-    xs = tuple(_render(factors[:, i * n_slots:(i + 1) * n_slots], k, proj, noise, rng)
-               for i, proj in enumerate(projections))
+    xs = tuple(
+        _render(factors[:, i * n_slots : (i + 1) * n_slots], k, proj, noise, rng) for i, proj in enumerate(projections)
+    )
     # 4. labels (the rule draw comes last, after everything the features use)
     outputs = np.stack([_rule_output(c, factors, col, m, k) for c in components], axis=1)
     if mixing == "sample":
@@ -195,8 +198,9 @@ def make_interaction(
         y = outputs[:, 0]
 
     truth = _interaction_truth(components, proportions, mixing, m, k, names, col)
-    return SyntheticMultimodal(modalities=xs, y=y.astype(np.int64), factors=factors,
-                               component=component.astype(np.int64), truth=truth)
+    return SyntheticMultimodal(
+        modalities=xs, y=y.astype(np.int64), factors=factors, component=component.astype(np.int64), truth=truth
+    )
 
 
 def _parse_interaction(interaction: Any, m: int) -> tuple[tuple[str, ...], tuple[float, ...], str]:
@@ -215,7 +219,9 @@ def _parse_interaction(interaction: Any, m: int) -> tuple[tuple[str, ...], tuple
         return (canon(interaction),), (1.0,), "pure"
     if isinstance(interaction, Mapping):
         if not interaction:
-            raise ValueError("interaction mapping must name at least one rule, e.g. {'redundancy': 0.5, 'synergy': 0.5}.")
+            raise ValueError(
+                "interaction mapping must name at least one rule, e.g. {'redundancy': 0.5, 'synergy': 0.5}."
+            )
         comps, props = [], []
         for name, p in interaction.items():
             c = canon(name)
@@ -224,9 +230,11 @@ def _parse_interaction(interaction: Any, m: int) -> tuple[tuple[str, ...], tuple
             props.append(check_fraction(p, f"interaction[{name!r}]"))
             comps.append(c)
         if abs(sum(props) - 1.0) > 1e-6:
-            raise ValueError(f"the proportions of a mixture must sum to 1; got {dict(zip(comps, props))} "
-                             f"(sum {sum(props):.6g}). Divide them by their sum.")
-        kept = [(c, p) for c, p in zip(comps, props) if p > 0]
+            raise ValueError(
+                f"the proportions of a mixture must sum to 1; got {dict(zip(comps, props, strict=True))} "
+                f"(sum {sum(props):.6g}). Divide them by their sum."
+            )
+        kept = [(c, p) for c, p in zip(comps, props, strict=True) if p > 0]
         if len(kept) == 1:
             return (kept[0][0],), (1.0,), "pure"
         return tuple(c for c, _ in kept), tuple(p for _, p in kept), "sample"
@@ -239,8 +247,10 @@ def _parse_interaction(interaction: Any, m: int) -> tuple[tuple[str, ...], tuple
         if len(comps) == 1:
             return (comps[0],), (1.0,), "pure"
         return tuple(comps), tuple(1.0 for _ in comps), "compose"
-    raise TypeError("interaction must be a name, a {name: proportion} mapping (per-sample mixture) or a "
-                    f"sequence of names (composition); got {type(interaction).__name__}.")
+    raise TypeError(
+        "interaction must be a name, a {name: proportion} mapping (per-sample mixture) or a "
+        f"sequence of names (composition); got {type(interaction).__name__}."
+    )
 
 
 def _rule_output(component: str, factors: np.ndarray, col: dict, m: int, k: int) -> np.ndarray:
@@ -253,8 +263,15 @@ def _rule_output(component: str, factors: np.ndarray, col: dict, m: int, k: int)
     return factors[:, col[(i, "unique")]]
 
 
-def _interaction_truth(components: tuple[str, ...], proportions: tuple[float, ...], mixing: str, m: int,
-                       k: int, names: tuple[str, ...], col: dict) -> PlantedTruth:
+def _interaction_truth(
+    components: tuple[str, ...],
+    proportions: tuple[float, ...],
+    mixing: str,
+    m: int,
+    k: int,
+    names: tuple[str, ...],
+    col: dict,
+) -> PlantedTruth:
     """Exact ground truth of :func:`make_interaction` by enumerating the relevant factors."""
     label_factors = {}
     for c in components:
@@ -286,7 +303,7 @@ def _interaction_truth(components: tuple[str, ...], proportions: tuple[float, ..
         weight = 1.0 / grid.shape[0]
         fake = np.zeros((grid.shape[0], len(names)), dtype=np.int64)
         for j, (s, i) in enumerate(latent):
-            for target in (range(m) if s == "shared" else (i,)):
+            for target in range(m) if s == "shared" else (i,):
                 fake[:, col[(target, s)]] = grid[:, j]
         outs = np.stack([_rule_output(c, fake, col, m, k) for c in components], axis=1)
         codes = [_mixed_radix(fake[:, cols], k) for cols in code_factors]
@@ -310,18 +327,31 @@ def _interaction_truth(components: tuple[str, ...], proportions: tuple[float, ..
         if len(components) == 1:
             dominant = planted[components[0]]
     if mixing == "pure":
-        text = {"redundancy": "y = r, the factor shared by all modalities",
-                "synergy": f"y = (sum of one private factor per modality) mod {k}"}
-        desc = text.get(components[0], f"y = u_{components[0][-1]}, a factor only modality "
-                                       f"{components[0][-1]} renders")
+        text = {
+            "redundancy": "y = r, the factor shared by all modalities",
+            "synergy": f"y = (sum of one private factor per modality) mod {k}",
+        }
+        desc = text.get(components[0], f"y = u_{components[0][-1]}, a factor only modality {components[0][-1]} renders")
     elif mixing == "sample":
-        desc = "per-sample mixture: each sample is labelled by one rule drawn with probabilities " + \
-               ", ".join(f"{c}={p:.3g}" for c, p in zip(components, proportions))
+        desc = "per-sample mixture: each sample is labelled by one rule drawn with probabilities " + ", ".join(
+            f"{c}={p:.3g}" for c, p in zip(components, proportions, strict=True)
+        )
     else:
         desc = f"composition: y encodes the outputs of {', '.join(components)} as sum_j {k}^j y_j"
     return PlantedTruth(
-        kind="interaction", description=desc, mixing=mixing, components=components, proportions=proportions,
-        factor_names=names, factor_modality=tuple(i for i in range(m) for _ in range(len(names) // m)),
-        label_factors=MappingProxyType(label_factors), n_levels=k, n_classes=n_classes, joint=joint,
-        code_factors=code_factors, atoms=atoms, dominant_atom=dominant, bayes_accuracy=bayes,
+        kind="interaction",
+        description=desc,
+        mixing=mixing,
+        components=components,
+        proportions=proportions,
+        factor_names=names,
+        factor_modality=tuple(i for i in range(m) for _ in range(len(names) // m)),
+        label_factors=MappingProxyType(label_factors),
+        n_levels=k,
+        n_classes=n_classes,
+        joint=joint,
+        code_factors=code_factors,
+        atoms=atoms,
+        dominant_atom=dominant,
+        bayes_accuracy=bayes,
     )

@@ -9,9 +9,15 @@ from types import MappingProxyType
 
 import numpy as np
 
-from mmlab._validation import check_array, check_choice, check_positive_int
-from mmlab._validation import RandomState, check_random_state
-from mmlab.data._synthetic._checks import _check_dims, _check_nonneg
+from mmlab._validation import (
+    RandomState,
+    check_array,
+    check_choice,
+    check_positive_int,
+    check_random_state,
+    check_scalar,
+)
+from mmlab.data._synthetic._checks import _check_data_size, _check_dims
 from mmlab.data._synthetic._containers import PlantedTruth, SyntheticMultimodal
 from mmlab.data._synthetic._projection import _make_projection, _render
 
@@ -89,8 +95,12 @@ def make_polynomial(
 
     Raises
     ------
-    ValueError, TypeError
-        On out-of-range orders, weights of the wrong length, an unknown task.
+    TypeError
+        On arguments of the wrong type (e.g. ``orders`` not a sequence).
+    ValueError
+        On out-of-range orders, weights of the wrong length or all zero, an
+        unknown task, a negative or non-finite noise level, out-of-range sizes,
+        or a request too large for memory (as in :func:`make_interaction`).
 
     Notes
     -----
@@ -128,15 +138,16 @@ def make_polynomial(
             raise ValueError("weights must not all be zero; the target would be constant.")
     task = check_choice(task, "task", ("regression", "classification"))
     k = check_positive_int(n_levels, "n_levels", minimum=2)
-    target_noise = _check_nonneg(target_noise, "target_noise")
+    target_noise = check_scalar(target_noise, "target_noise", min_val=0)
     dims_t = _check_dims(dims, m)
-    noise = _check_nonneg(noise, "noise")
+    noise = check_scalar(noise, "noise", min_val=0)
     n_nuisance = check_positive_int(n_nuisance, "n_nuisance", minimum=0)
     hidden = check_positive_int(hidden, "hidden")
     rng = check_random_state(random_state)
+    _check_data_size("make_polynomial", n, dims_t, hidden, m * (1 + n_nuisance), k, 1 + n_nuisance)
 
     levels = np.linspace(-1.0, 1.0, k)
-    tau = float(np.sqrt(np.mean(levels ** 2)))
+    tau = float(np.sqrt(np.mean(levels**2)))
     slots = ["value"] + [f"nuisance{j}" for j in range(n_nuisance)]
     n_slots = len(slots)
     names = tuple(f"m{i}:{s}" for i in range(m) for s in slots)
@@ -144,47 +155,71 @@ def make_polynomial(
 
     projections = [_make_projection(n_slots, k, d, hidden, rng) for d in dims_t]
     factors = rng.integers(0, k, size=(n, m * n_slots)).astype(np.int64)
-    xs = tuple(_render(factors[:, i * n_slots:(i + 1) * n_slots], k, proj, noise, rng)
-               for i, proj in enumerate(projections))
+    xs = tuple(
+        _render(factors[:, i * n_slots : (i + 1) * n_slots], k, proj, noise, rng) for i, proj in enumerate(projections)
+    )
     t = _polynomial_target(levels[factors[:, list(value_cols)]] / tau, orders_t, w)
     if task == "regression":
         y = (t + target_noise * rng.standard_normal(n)).astype(np.float32)
     else:
         y = (t > 0).astype(np.int64)
 
-    total = float(np.sum(w ** 2) + target_noise ** 2)
-    ceiling = {P: float(sum(wp ** 2 for p, wp in zip(orders_t, w) if p <= P) / total) for P in range(1, m + 1)}
+    total = float(np.sum(w**2) + target_noise**2)
+    ceiling = {
+        P: float(sum(wp**2 for p, wp in zip(orders_t, w, strict=True) if p <= P) / total) for P in range(1, m + 1)
+    }
     joint, bayes, n_classes = None, None, None
     if task == "classification":
         n_classes = 2
         grid = np.array(list(itertools.product(range(k), repeat=m)), dtype=np.int64)
         ys = (_polynomial_target(levels[grid] / tau, orders_t, w) > 0).astype(np.int64)
         joint = np.zeros((k,) * m + (2,))
-        np.add.at(joint, (*grid.T, ys), 1.0 / k ** m)
+        np.add.at(joint, (*grid.T, ys), 1.0 / k**m)
         bayes = 1.0
-    terms = " + ".join(f"{wp:g}·T{p}" for p, wp in zip(orders_t, w))
+    terms = " + ".join(f"{wp:g}·T{p}" for p, wp in zip(orders_t, w, strict=True))
     truth = PlantedTruth(
-        kind="polynomial", description=f"t = {terms} (T_p: normalised sum of products of p modalities' values)"
+        kind="polynomial",
+        description=f"t = {terms} (T_p: normalised sum of products of p modalities' values)"
         + ("; y = 1[t > 0]" if task == "classification" else ""),
-        mixing="pure", components=tuple(f"order{p}" for p in orders_t), proportions=tuple(1.0 for _ in orders_t),
-        factor_names=names, factor_modality=tuple(i for i in range(m) for _ in slots),
-        label_factors=MappingProxyType({f"order{p}": value_cols for p in orders_t}), n_levels=k,
-        n_classes=n_classes, joint=joint, code_factors=tuple((c,) for c in value_cols), atoms=None,
+        mixing="pure",
+        components=tuple(f"order{p}" for p in orders_t),
+        proportions=tuple(1.0 for _ in orders_t),
+        factor_names=names,
+        factor_modality=tuple(i for i in range(m) for _ in slots),
+        label_factors=MappingProxyType({f"order{p}": value_cols for p in orders_t}),
+        n_levels=k,
+        n_classes=n_classes,
+        joint=joint,
+        code_factors=tuple((c,) for c in value_cols),
+        atoms=None,
         dominant_atom="synergy" if (orders_t == (m,) and task == "classification" and k == 2) else None,
         bayes_accuracy=bayes,
-        extra=MappingProxyType({"levels": levels, "tau": tau, "orders": orders_t, "weights": tuple(map(float, w)),
-                                "variance_by_order": {p: float(wp ** 2) for p, wp in zip(orders_t, w)},
-                                "r2_ceiling": ceiling}),
+        extra=MappingProxyType(
+            {
+                "levels": levels,
+                "tau": tau,
+                "orders": orders_t,
+                "weights": tuple(map(float, w)),
+                "variance_by_order": {p: float(wp**2) for p, wp in zip(orders_t, w, strict=True)},
+                "r2_ceiling": ceiling,
+            }
+        ),
     )
-    return SyntheticMultimodal(modalities=xs, y=y, factors=factors, component=np.zeros(n, dtype=np.int64),
-                               truth=truth, aux=MappingProxyType({"target": t.astype(np.float32)}))
+    return SyntheticMultimodal(
+        modalities=xs,
+        y=y,
+        factors=factors,
+        component=np.zeros(n, dtype=np.int64),
+        truth=truth,
+        aux=MappingProxyType({"target": t.astype(np.float32)}),
+    )
 
 
 def _polynomial_target(z: np.ndarray, orders: tuple[int, ...], w: np.ndarray) -> np.ndarray:
     """``sum_p w_p T_p`` for standardised factor values ``z`` of shape (n, M)."""
     m = z.shape[1]
     t = np.zeros(z.shape[0])
-    for p, wp in zip(orders, w):
+    for p, wp in zip(orders, w, strict=True):
         subsets = list(itertools.combinations(range(m), p))
         tp = sum(np.prod(z[:, list(s)], axis=1) for s in subsets)
         t += wp * tp / math.sqrt(len(subsets))

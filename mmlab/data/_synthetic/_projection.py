@@ -21,14 +21,13 @@ def _mixed_radix(values: np.ndarray, k: int) -> np.ndarray:
     return code
 
 
-def _make_projection(n_slots: int, k: int, dim: int, hidden: int,
-                     rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+def _make_projection(n_slots: int, k: int, dim: int, hidden: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
     """Draw a random two-layer tanh map of one-hot factor codes, with standardisation constants."""
     gain = 1.5  # pre-activation std of the hidden layer: tanh is clearly nonlinear, rarely saturated
     a_w = rng.normal(0.0, gain / math.sqrt(n_slots), size=(n_slots * k, hidden))
     a_b = rng.normal(0.0, 0.5, size=hidden)
     b_w = rng.normal(0.0, 1.0 / math.sqrt(hidden), size=(hidden, dim))
-    total = k ** n_slots
+    total = k**n_slots
     if total <= _MAX_ENUMERATE:
         grid = np.array(list(itertools.product(range(k), repeat=n_slots)), dtype=np.int64)
     else:
@@ -45,8 +44,7 @@ def _clean_features(f: np.ndarray, k: int, a_w: np.ndarray, a_b: np.ndarray, b_w
     return np.tanh(pre) @ b_w
 
 
-def _render(f: np.ndarray, k: int, proj: tuple[np.ndarray, ...], noise: float,
-            rng: np.random.Generator) -> np.ndarray:
+def _render(f: np.ndarray, k: int, proj: tuple[np.ndarray, ...], noise: float, rng: np.random.Generator) -> np.ndarray:
     a_w, a_b, b_w, mean, std = proj
     x = (_clean_features(f, k, a_w, a_b, b_w) - mean) / std
     x = x + noise * rng.standard_normal(x.shape)

@@ -18,7 +18,8 @@ margin, so a claim cannot rest on one lucky seed.
 - :func:`gates_under_corruption`: GMU gates when one modality is corrupted per sample.
 - :func:`shift_on_cue_flip`: modality-shift magnitude where a nonverbal cue flips the label.
 - :func:`mixture_weights`: learned weights of a mixture of fusion operators.
-- :func:`av_digits_accuracies`: unimodal and fused models on AV-Digits (real signals).
+- :func:`av_digits_accuracies`: unimodal and fused models on AV-Digits (handwritten images, synthesised
+  speech and generated words, paired by class).
 
 Models are initialised inside :func:`torch.random.fork_rng`, so a seed gives
 the same model without touching the caller's global random state.

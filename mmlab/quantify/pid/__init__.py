@@ -16,7 +16,9 @@ al. 2014). This subpackage holds, in the order of the lectures:
   (``_dit.py``, :func:`dit_pid`);
 - estimators for high-dimensional data (``_cluster.py``, ``_batch.py``):
   :func:`cluster_pid` (k-means, then the exact solver) and :func:`batch_pid`
-  (Liang et al. 2023), with :func:`sinkhorn_project`;
+  (Liang et al. 2023), with :func:`sinkhorn_project` (``_sinkhorn.py``: the
+  PID's marginal constraints solved by :func:`mmlab.align.sinkhorn`, one
+  transport problem per class);
 - model selection (``_selection.py``): :func:`dataset_pid`, :func:`model_pid`,
   :func:`interaction_distance`, :func:`rank_by_interactions`.
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import numbers
 from types import MappingProxyType
 from typing import Any
 
@@ -12,22 +11,44 @@ import numpy.typing as npt
 import torch
 from torch import nn
 
-from mmlab._validation import check_fraction, check_positive_int
-from mmlab._validation import RandomState, check_random_state
+from mmlab._validation import (
+    RandomState,
+    check_array,
+    check_fraction,
+    check_positive_int,
+    check_random_state,
+    check_scalar,
+    check_size,
+)
 from mmlab.quantify.pid._result import PIDResult
-from mmlab.quantify.pid._sinkhorn import _TINY, _sinkhorn_core
+from mmlab.quantify.pid._sinkhorn import _project
 
 __all__ = ["batch_pid"]
+
+#: Floor of the classifiers' probabilities, so that every class has a positive mass in every batch.
+_TINY = 1e-12
 
 
 # --------------------------------------------------------------------------- #
 # the estimator
 # --------------------------------------------------------------------------- #
-def batch_pid(x1: npt.ArrayLike | torch.Tensor, x2: npt.ArrayLike | torch.Tensor, y: npt.ArrayLike | torch.Tensor,
-              *, discriminators: tuple[nn.Module, nn.Module, nn.Module] | None = None, hidden: int = 32,
-              embed_dim: int = 8, batch_size: int = 128, epochs: int = 5, discriminator_epochs: int = 30,
-              lr: float = 1e-3, weight_decay: float = 1e-4, sinkhorn_iters: int = 20,
-              test_fraction: float = 0.3, random_state: RandomState = 0) -> PIDResult:
+def batch_pid(
+    x1: npt.ArrayLike | torch.Tensor,
+    x2: npt.ArrayLike | torch.Tensor,
+    y: npt.ArrayLike | torch.Tensor,
+    *,
+    discriminators: tuple[nn.Module, nn.Module, nn.Module] | None = None,
+    hidden: int = 32,
+    embed_dim: int = 8,
+    batch_size: int = 128,
+    epochs: int = 5,
+    discriminator_epochs: int = 30,
+    lr: float = 1e-3,
+    weight_decay: float = 1e-4,
+    sinkhorn_iters: int = 20,
+    test_fraction: float = 0.3,
+    random_state: RandomState = 0,
+) -> PIDResult:
     r"""Estimate the PID of continuous data with the batch estimator (a learned coupling per mini-batch).
 
     On a mini-batch of :math:`B` samples the data distribution is replaced by
@@ -43,7 +64,8 @@ def batch_pid(x1: npt.ArrayLike | torch.Tensor, x2: npt.ArrayLike | torch.Tensor
         q(a, b, y) \propto \exp\!\Big(\tfrac{1}{\sqrt k}\,
             \langle h_1(x_{1,a})_y,\, h_2(x_{2,b})_y \rangle\Big),
 
-    projected by :func:`sinkhorn_project` onto the constraints
+    projected by :func:`sinkhorn_project` (:func:`mmlab.align.sinkhorn`, one
+    transport problem per class) onto the constraints
     :math:`q(a, y) = \hat p(y \mid x_{1,a}) / B` and
     :math:`q(b, y) = \hat p(y \mid x_{2,b}) / B` (each rescaled per class so that
     both give :math:`y` the same batch distribution :math:`\pi(y)`, the mean of
@@ -109,9 +131,15 @@ def batch_pid(x1: npt.ArrayLike | torch.Tensor, x2: npt.ArrayLike | torch.Tensor
 
     Raises
     ------
-    TypeError, ValueError
-        On unpaired or non-finite inputs, non-integer or single-class labels,
-        or out-of-range options.
+    TypeError
+        If an input is not numeric, ``y`` does not hold integer labels,
+        ``discriminators`` is not three modules, or an option has the wrong type.
+    ValueError
+        On unpaired, mis-shaped or non-finite inputs, negative or single-class
+        labels, out-of-range options (``lr`` not a finite number > 0,
+        ``weight_decay`` not >= 0, ...), too few samples for the split, or a
+        ``batch_size`` whose per-batch coupling (``batch_size**2 * C`` numbers)
+        exceeds the allocation limit.
 
     Notes
     -----
@@ -120,7 +148,7 @@ def batch_pid(x1: npt.ArrayLike | torch.Tensor, x2: npt.ArrayLike | torch.Tensor
     searched among the network's proposals, and the optimum is taken per batch
     rather than over the whole distribution. The atoms are therefore estimates
     that can be slightly negative; the exact solver on a discrete table
-    (:func:`mmlab.quantify.pid.pid`) has none of these errors. The cost per
+    (:func:`mmlab.quantify.exact_pid`) has none of these errors. The cost per
     step is :math:`O(B^2 C)` per Sinkhorn iteration.
 
     References
@@ -152,19 +180,32 @@ def batch_pid(x1: npt.ArrayLike | torch.Tensor, x2: npt.ArrayLike | torch.Tensor
     epochs = check_positive_int(epochs, "epochs")
     discriminator_epochs = check_positive_int(discriminator_epochs, "discriminator_epochs")
     sinkhorn_iters = check_positive_int(sinkhorn_iters, "sinkhorn_iters")
-    lr = _check_positive_real(lr, "lr")
-    weight_decay = _check_positive_real(weight_decay, "weight_decay", allow_zero=True)
+    lr = check_scalar(lr, "lr", min_val=0, include_boundaries="neither")
+    weight_decay = check_scalar(weight_decay, "weight_decay", min_val=0)
+    check_size(
+        min(batch_size, n) ** 2 * n_classes,
+        f"batch_pid(batch_size={batch_size}) with {n_classes} classes",
+        detail="batch_size**2 * C entries of the coupling q(a, b, y)",
+        remedy="Lower batch_size.",
+    )
     test_fraction = check_fraction(test_fraction, "test_fraction", inclusive=(False, False))
     if discriminators is not None:
-        if (not isinstance(discriminators, (tuple, list)) or len(discriminators) != 3
-                or not all(isinstance(d, nn.Module) for d in discriminators)):
-            raise TypeError("discriminators must be three torch.nn.Modules (d1, d2, d12) returning logits; "
-                            f"got {type(discriminators).__name__}.")
+        if (
+            not isinstance(discriminators, (tuple, list))
+            or len(discriminators) != 3
+            or not all(isinstance(d, nn.Module) for d in discriminators)
+        ):
+            raise TypeError(
+                "discriminators must be three torch.nn.Modules (d1, d2, d12) returning logits; "
+                f"got {type(discriminators).__name__}."
+            )
     rng = check_random_state(random_state)
     n_test = int(round(test_fraction * n))
     if n_test < 2 or n - n_test < 2:
-        raise ValueError(f"with n={n} samples and test_fraction={test_fraction} a part would have fewer than 2 "
-                         "samples; pass more samples.")
+        raise ValueError(
+            f"with n={n} samples and test_fraction={test_fraction} a part would have fewer than 2 "
+            "samples; pass more samples."
+        )
     seeds = [int(s) for s in rng.integers(0, 2**31 - 1, size=5)]
     perm = torch.as_tensor(rng.permutation(n), device=yt.device)
     tr, te = perm[n_test:], perm[:n_test]
@@ -172,12 +213,25 @@ def batch_pid(x1: npt.ArrayLike | torch.Tensor, x2: npt.ArrayLike | torch.Tensor
 
     # 1. the three classifiers p(y|x1), p(y|x2), p(y|x1,x2)
     if discriminators is None:
-        d1, d2, d12 = (_init(lambda: _mlp(x1t.shape[1], n_classes, hidden), seeds[0]),
-                       _init(lambda: _mlp(x2t.shape[1], n_classes, hidden), seeds[1]),
-                       _init(lambda: _Joint(_mlp(x1t.shape[1] + x2t.shape[1], n_classes, hidden)), seeds[2]))
+        d1, d2, d12 = (
+            _init(lambda: _mlp(x1t.shape[1], n_classes, hidden), seeds[0]),
+            _init(lambda: _mlp(x2t.shape[1], n_classes, hidden), seeds[1]),
+            _init(lambda: _Joint(_mlp(x1t.shape[1] + x2t.shape[1], n_classes, hidden)), seeds[2]),
+        )
         for net, inputs, s in ((d1, x1t[tr], seeds[0]), (d2, x2t[tr], seeds[1]), (d12, [x1t[tr], x2t[tr]], seeds[2])):
-            fit(net, inputs, yt[tr], epochs=discriminator_epochs, batch_size=128, lr=lr,
-                weight_decay=weight_decay, metrics=(), random_state=s, progress=False, device=dev)
+            fit(
+                net,
+                inputs,
+                yt[tr],
+                epochs=discriminator_epochs,
+                batch_size=128,
+                lr=lr,
+                weight_decay=weight_decay,
+                metrics=(),
+                random_state=s,
+                progress=False,
+                device=dev,
+            )
     else:
         d1, d2, d12 = discriminators
     probs = _posteriors(d1, d2, d12, x1t, x2t, n_classes)
@@ -186,25 +240,45 @@ def batch_pid(x1: npt.ArrayLike | torch.Tensor, x2: npt.ArrayLike | torch.Tensor
     # 2. the coupling network, trained through Sinkhorn to minimise I_q(X1, X2; Y)
     coupling = _init(lambda: _Coupling(x1t.shape[1], x2t.shape[1], n_classes, hidden, embed_dim), seeds[3])
     objective = _Objective(coupling, sinkhorn_iters)
-    history = fit(objective, [x1t[tr], x2t[tr], probs[0][tr], probs[1][tr]], yt[tr], epochs=epochs,
-                  batch_size=batch_size, lr=lr, weight_decay=weight_decay, loss=lambda out, _y: out,
-                  metrics=(), random_state=seeds[4], progress=False, device=dev)
+    history = fit(
+        objective,
+        [x1t[tr], x2t[tr], probs[0][tr], probs[1][tr]],
+        yt[tr],
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+        weight_decay=weight_decay,
+        loss=lambda out, _y: out,
+        metrics=(),
+        random_state=seeds[4],
+        progress=False,
+        device=dev,
+    )
 
     # 3. the atoms on held-out batches
     terms = _held_out_terms(coupling, x1t[te], x2t[te], [p[te] for p in probs], batch_size, sinkhorn_iters)
     i1, i2, iq, ip = (terms[k] for k in ("I1", "I2", "Iq", "Ip"))
-    info = MappingProxyType({**terms, "loss": [v / math.log(2) for v in history.loss], "accuracy": accuracy,
-                             "n_train": int(tr.numel()), "n_test": int(te.numel())})
-    return PIDResult(redundancy=i1 + i2 - iq, unique1=iq - i2, unique2=iq - i1, synergy=ip - iq, total=ip,
-                     method="batch", info=info)
+    info = MappingProxyType(
+        {
+            **terms,
+            "loss": [v / math.log(2) for v in history.loss],
+            "accuracy": accuracy,
+            "n_train": int(tr.numel()),
+            "n_test": int(te.numel()),
+        }
+    )
+    return PIDResult(
+        redundancy=i1 + i2 - iq, unique1=iq - i2, unique2=iq - i1, synergy=ip - iq, total=ip, method="batch", info=info
+    )
 
 
 # --------------------------------------------------------------------------- #
 # networks
 # --------------------------------------------------------------------------- #
 def _mlp(d_in: int, d_out: int, hidden: int) -> nn.Sequential:
-    return nn.Sequential(nn.Linear(d_in, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
-                         nn.Linear(hidden, d_out))
+    return nn.Sequential(
+        nn.Linear(d_in, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, d_out)
+    )
 
 
 class _Joint(nn.Module):
@@ -246,20 +320,23 @@ class _Objective(nn.Module):
         return _mi_joint(q)
 
 
-def _batch_coupling(coupling: _Coupling, x1: torch.Tensor, x2: torch.Tensor, p1: torch.Tensor, p2: torch.Tensor,
-                    n_iter: int) -> torch.Tensor:
+def _batch_coupling(
+    coupling: _Coupling, x1: torch.Tensor, x2: torch.Tensor, p1: torch.Tensor, p2: torch.Tensor, n_iter: int
+) -> torch.Tensor:
     """q(a, b, y) on one batch: the network's proposal projected onto the rescaled marginals."""
     rows, cols = _matched_marginals(p1, p2)
-    return _sinkhorn_core(coupling(x1, x2), rows, cols, n_iter)
+    return _project(coupling(x1, x2), rows, cols, n_iter)
 
 
 def _matched_marginals(p1: torch.Tensor, p2: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """q(a, y) = p(y|x1_a)/B and q(b, y) = p(y|x2_b)/B, each rescaled per class to pi(y) (the mean of both)."""
-    r, s = p1 / p1.shape[0], p2 / p2.shape[0]
-    pi = 0.5 * (r.sum(0) + s.sum(0))                                  # pi(y)
-    r = r * (pi / r.sum(0).clamp_min(_TINY))
-    s = s * (pi / s.sum(0).clamp_min(_TINY))
-    return r, s
+    """q(a, y) = p(y|x1_a)/B and q(b, y) = p(y|x2_b)/B, each rescaled per class to pi(y) (the mean of both).
+
+    Probabilities are floored at ``_TINY`` first, so that no class has zero mass in a batch (Sinkhorn needs
+    equal, positive per-class totals; a confident classifier on a small batch can underflow to 0).
+    """
+    r, s = p1.clamp_min(_TINY) / p1.shape[0], p2.clamp_min(_TINY) / p2.shape[0]
+    pi = 0.5 * (r.sum(0) + s.sum(0))  # pi(y)
+    return r * (pi / r.sum(0)), s * (pi / s.sum(0))
 
 
 def _standardise(h: torch.Tensor) -> torch.Tensor:
@@ -284,8 +361,9 @@ def _mi_pair(p_xy: torch.Tensor) -> torch.Tensor:
 
 
 @torch.no_grad()
-def _posteriors(d1: nn.Module, d2: nn.Module, d12: nn.Module, x1: torch.Tensor, x2: torch.Tensor,
-                n_classes: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def _posteriors(
+    d1: nn.Module, d2: nn.Module, d12: nn.Module, x1: torch.Tensor, x2: torch.Tensor, n_classes: int
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     out = []
     for net, inputs in ((d1, x1), (d2, x2), (d12, [x1, x2])):
         was = net.training
@@ -293,15 +371,17 @@ def _posteriors(d1: nn.Module, d2: nn.Module, d12: nn.Module, x1: torch.Tensor, 
         logits = net(inputs)
         net.train(was)
         if logits.ndim != 2 or logits.shape[1] != n_classes:
-            raise ValueError(f"each discriminator must return logits of shape (n, {n_classes}); got "
-                             f"{tuple(logits.shape)}.")
+            raise ValueError(
+                f"each discriminator must return logits of shape (n, {n_classes}); got {tuple(logits.shape)}."
+            )
         out.append(torch.softmax(logits.float(), dim=1))
     return out[0], out[1], out[2]
 
 
 @torch.no_grad()
-def _held_out_terms(coupling: _Coupling, x1: torch.Tensor, x2: torch.Tensor, probs: list[torch.Tensor],
-                    batch_size: int, n_iter: int) -> dict[str, float]:
+def _held_out_terms(
+    coupling: _Coupling, x1: torch.Tensor, x2: torch.Tensor, probs: list[torch.Tensor], batch_size: int, n_iter: int
+) -> dict[str, float]:
     """Batch-size-weighted means of I1, I2, Iq (the minimised coupling) and Ip, in bits."""
     coupling.eval()
     p1, p2, p12 = probs
@@ -310,10 +390,10 @@ def _held_out_terms(coupling: _Coupling, x1: torch.Tensor, x2: torch.Tensor, pro
     for start in range(0, n, batch_size):
         sl = slice(start, min(start + batch_size, n))
         rows, cols = _matched_marginals(p1[sl], p2[sl])
-        q = _sinkhorn_core(coupling(x1[sl], x2[sl]), rows, cols, n_iter)
+        q = _project(coupling(x1[sl], x2[sl]), rows, cols, n_iter)
         pi = rows.sum(0)
         b = rows.shape[0]
-        pyx = p12[sl]                                         # p(y | x1_a, x2_a)
+        pyx = p12[sl]  # p(y | x1_a, x2_a)
         ip = (torch.special.xlogy(pyx, pyx) - pyx * pi.clamp_min(_TINY).log()).sum() / b  # mean KL(p || pi)
         for key, value in (("I1", _mi_pair(rows)), ("I2", _mi_pair(cols)), ("Iq", _mi_joint(q)), ("Ip", ip)):
             sums[key] += float(value) * b
@@ -327,7 +407,11 @@ def _as_tensors(x1: Any, x2: Any, y: Any) -> tuple[torch.Tensor, torch.Tensor, t
     dev = x1.device if isinstance(x1, torch.Tensor) else torch.device("cpu")
     out = []
     for name, v in (("x1", x1), ("x2", x2)):
-        t = v.detach() if isinstance(v, torch.Tensor) else torch.as_tensor(np.asarray(v, dtype=np.float32))
+        t = (
+            v.detach()
+            if isinstance(v, torch.Tensor)
+            else torch.as_tensor(check_array(v, name, finite=False, dtype=np.float32))
+        )
         if t.ndim != 2:
             raise ValueError(f"{name} must have shape (n, d); got shape {tuple(t.shape)}.")
         if not t.is_floating_point():
@@ -335,12 +419,14 @@ def _as_tensors(x1: Any, x2: Any, y: Any) -> tuple[torch.Tensor, torch.Tensor, t
         if not bool(torch.isfinite(t).all()):
             raise ValueError(f"{name} must be finite; got NaN or infinite values. Impute or drop them first.")
         out.append(t.float().to(dev))
-    yt = y.detach() if isinstance(y, torch.Tensor) else torch.as_tensor(np.asarray(y))
+    yt = y.detach() if isinstance(y, torch.Tensor) else torch.as_tensor(check_array(y, "y", finite=False))
     if yt.ndim != 1:
         raise ValueError(f"y must have shape (n,), one label per sample; got shape {tuple(yt.shape)}.")
     if yt.is_floating_point() or yt.is_complex() or yt.dtype == torch.bool:
-        raise TypeError(f"y must hold integer class labels; got dtype {yt.dtype}. Discretise a continuous "
-                        "target first (cluster_pid does it with k-means).")
+        raise TypeError(
+            f"y must hold integer class labels; got dtype {yt.dtype}. Discretise a continuous "
+            "target first (cluster_pid does it with k-means)."
+        )
     lengths = [out[0].shape[0], out[1].shape[0], yt.shape[0]]
     if len(set(lengths)) > 1:
         raise ValueError(f"x1, x2 and y must hold paired samples (same first dimension); got {lengths}.")
@@ -352,12 +438,3 @@ def _init(make: Any, seed: int) -> nn.Module:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         return make()
-
-
-def _check_positive_real(value: Any, name: str, *, allow_zero: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {type(value).__name__} {value!r}.")
-    v = float(value)
-    if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        raise ValueError(f"{name} must be a finite number {'>= 0' if allow_zero else '> 0'}; got {value}.")
-    return v

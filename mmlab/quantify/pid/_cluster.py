@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import numbers
 from types import MappingProxyType
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from mmlab._validation import check_array, check_positive_int, check_same_length
-from mmlab._validation import RandomState, check_random_state
+from mmlab._validation import (
+    RandomState,
+    check_array,
+    check_positive_int,
+    check_same_length,
+    check_scalar,
+    seed_from_random_state,
+)
 from mmlab.quantify.pid._result import PIDResult
 
 __all__ = ["cluster_pid", "discretize"]
 
 
-def discretize(x: npt.ArrayLike, n_clusters: int = 16, *, random_state: RandomState = 0,
-               n_init: int = 4) -> np.ndarray:
+def discretize(x: npt.ArrayLike, n_clusters: int = 16, *, random_state: RandomState = 0, n_init: int = 4) -> np.ndarray:
     r"""Replace each sample by the index of its k-means cluster.
 
     .. math::
@@ -45,8 +49,12 @@ def discretize(x: npt.ArrayLike, n_clusters: int = 16, *, random_state: RandomSt
 
     Raises
     ------
+    TypeError
+        If ``x`` is not numeric, or ``n_clusters``, ``n_init`` or
+        ``random_state`` has the wrong type.
     ValueError
-        If ``x`` is not 1-D or 2-D, not finite, or has fewer rows than clusters.
+        If ``x`` is not 1-D or 2-D, not finite, or has fewer rows than
+        clusters, or ``random_state`` is a negative int.
 
     Notes
     -----
@@ -67,16 +75,25 @@ def discretize(x: npt.ArrayLike, n_clusters: int = 16, *, random_state: RandomSt
     k = check_positive_int(n_clusters, "n_clusters")
     n_init = check_positive_int(n_init, "n_init")
     if arr.shape[0] < k:
-        raise ValueError(f"x must have at least n_clusters={k} rows to form {k} clusters; got {arr.shape[0]}. "
-                         "Lower n_clusters or pass more samples.")
+        raise ValueError(
+            f"x must have at least n_clusters={k} rows to form {k} clusters; got {arr.shape[0]}. "
+            "Lower n_clusters or pass more samples."
+        )
     seed = _seed(random_state)
     km = KMeans(n_clusters=k, n_init=n_init, random_state=seed)
     return km.fit_predict(arr).astype(np.int64)
 
 
-def cluster_pid(x1: npt.ArrayLike, x2: npt.ArrayLike, y: npt.ArrayLike, *, n_clusters: int = 16,
-                label_clusters: int | None = None, smoothing: float = 0.0,
-                random_state: RandomState = 0) -> PIDResult:
+def cluster_pid(
+    x1: npt.ArrayLike,
+    x2: npt.ArrayLike,
+    y: npt.ArrayLike,
+    *,
+    n_clusters: int = 16,
+    label_clusters: int | None = None,
+    smoothing: float = 0.0,
+    random_state: RandomState = 0,
+) -> PIDResult:
     r"""Estimate the PID of continuous data by clustering each variable and solving the exact problem.
 
     Each modality is discretised by k-means (:func:`discretize`), giving codes
@@ -89,7 +106,7 @@ def cluster_pid(x1: npt.ArrayLike, x2: npt.ArrayLike, y: npt.ArrayLike, *, n_clu
 
     with :math:`n_{aby}` the number of samples with :math:`c_1 = a`,
     :math:`c_2 = b` and label :math:`y`, then goes to the exact solver
-    :func:`mmlab.quantify.pid.pid`, which minimises :math:`I_q(X_1, X_2; Y)`
+    :func:`mmlab.quantify.exact_pid`, which minimises :math:`I_q(X_1, X_2; Y)`
     over the couplings :math:`q` with :math:`q(x_1, y) = \hat p(x_1, y)` and
     :math:`q(x_2, y) = \hat p(x_2, y)`.
 
@@ -99,8 +116,8 @@ def cluster_pid(x1: npt.ArrayLike, x2: npt.ArrayLike, y: npt.ArrayLike, *, n_clu
         The two modalities, paired row by row. A 1-D array of integers is taken
         as already discrete (e.g. ground-truth codes) and not clustered.
     y : array-like of shape (n,)
-        Labels. Integer or boolean dtype: discrete classes (re-encoded to
-        ``0 .. |Y| - 1``). Float dtype: a continuous target, clustered into
+        Labels. Integer, boolean or string dtype: discrete classes (re-encoded
+        to ``0 .. |Y| - 1``). Float dtype: a continuous target, clustered into
         ``label_clusters`` bins by k-means.
     n_clusters : int, default=16
         :math:`K_1 = K_2`, clusters per modality.
@@ -124,10 +141,12 @@ def cluster_pid(x1: npt.ArrayLike, x2: npt.ArrayLike, y: npt.ArrayLike, *, n_clu
     Raises
     ------
     TypeError
-        If ``smoothing`` is not a number.
+        If ``smoothing`` is not a number, an input is not numeric, or a size
+        or ``random_state`` has the wrong type.
     ValueError
         On unpaired inputs, non-finite values, wrong dimensions, fewer samples
-        than clusters, a negative ``smoothing`` or a label with one class.
+        than clusters, a negative or infinite ``smoothing``, a label with one
+        class, or a negative ``random_state``.
 
     Notes
     -----
@@ -153,12 +172,12 @@ def cluster_pid(x1: npt.ArrayLike, x2: npt.ArrayLike, y: npt.ArrayLike, *, n_clu
     >>> cluster_pid(*d.modalities, d.y).dominant
     'redundancy'
     """
-    from mmlab.quantify.pid._tables import from_samples
     from mmlab.quantify.pid._exact import exact_pid
+    from mmlab.quantify.pid._tables import from_samples
 
     k = check_positive_int(n_clusters, "n_clusters")
     ky = k if label_clusters is None else check_positive_int(label_clusters, "label_clusters")
-    alpha = _check_smoothing(smoothing)
+    alpha = check_scalar(smoothing, "smoothing", min_val=0)
     arrays = [check_array(v, name, ndim=(1, 2)) for v, name in ((x1, "x1"), (x2, "x2"), (y, "y"))]
     n = check_same_length(arrays, ["x1", "x2", "y"])
     if arrays[2].ndim != 1:
@@ -166,24 +185,35 @@ def cluster_pid(x1: npt.ArrayLike, x2: npt.ArrayLike, y: npt.ArrayLike, *, n_clu
     seed = _seed(random_state)  # one seed for every k-means run: discretize(x_m, K, random_state=seed)
     c1 = _codes(arrays[0], k, seed, "x1")
     c2 = _codes(arrays[1], k, seed, "x2")
-    if arrays[2].dtype.kind in "biu":
+    if arrays[2].dtype.kind in "biuUS":
         cy = np.unique(arrays[2], return_inverse=True)[1].astype(np.int64)
     else:
         cy = discretize(arrays[2], ky, random_state=seed)
     sizes = (int(c1.max()) + 1, int(c2.max()) + 1, int(cy.max()) + 1)
     if sizes[2] < 2:
-        raise ValueError("y must take at least two values; got a single class, so there is no information "
-                         "to decompose.")
+        raise ValueError(
+            "y must take at least two values; got a single class, so there is no information to decompose."
+        )
     table = from_samples(c1, c2, cy, sizes=sizes)
     if alpha > 0:
         table = (table * n + alpha) / (n + alpha * table.size)
     # sampling error dwarfs 1e-9 bits: a looser tolerance than the exact solver's default is plenty
     result = exact_pid(table, tol=1e-9, max_iter=300)
-    info = MappingProxyType({"joint": table, "codes": (c1, c2, cy), "sizes": sizes, "q": result.q,
-                             "n": n, "smoothing": alpha})
-    return PIDResult(redundancy=result.redundancy, unique1=result.unique1, unique2=result.unique2,
-                     synergy=result.synergy, total=result.total, method="cluster", q=result.q,
-                     n_iter=result.n_iter, duality_gap=result.duality_gap, info=info)
+    info = MappingProxyType(
+        {"joint": table, "codes": (c1, c2, cy), "sizes": sizes, "q": result.q, "n": n, "smoothing": alpha}
+    )
+    return PIDResult(
+        redundancy=result.redundancy,
+        unique1=result.unique1,
+        unique2=result.unique2,
+        synergy=result.synergy,
+        total=result.total,
+        method="cluster",
+        q=result.q,
+        n_iter=result.n_iter,
+        duality_gap=result.duality_gap,
+        info=info,
+    )
 
 
 def _codes(x: np.ndarray, k: int, seed: int, name: str) -> np.ndarray:
@@ -192,21 +222,13 @@ def _codes(x: np.ndarray, k: int, seed: int, name: str) -> np.ndarray:
         return np.unique(x, return_inverse=True)[1].astype(np.int64)
     try:
         return discretize(x, k, random_state=seed)
-    except ValueError as err:
-        raise ValueError(str(err).replace("x must", f"{name} must", 1)) from None
-
-
-def _check_smoothing(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"smoothing must be a real number >= 0 (a pseudo-count per cell); "
-                        f"got {type(value).__name__} {value!r}.")
-    if not (np.isfinite(value) and value >= 0):
-        raise ValueError(f"smoothing must be a finite number >= 0; got {value}.")
-    return float(value)
+    except (TypeError, ValueError) as err:
+        raise type(err)(str(err).replace("x must", f"{name} must", 1)) from None
 
 
 def _seed(random_state: RandomState) -> int:
-    """An int seed for libraries that want one (sklearn), drawn from ``random_state``."""
-    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool) and random_state >= 0:
-        return int(random_state)
-    return int(check_random_state(random_state).integers(0, 2**31 - 1))
+    """An int seed for sklearn (below 2**32), from ``random_state``: an int as it is, else a fresh draw."""
+    seed = seed_from_random_state(random_state)
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        return seed  # sklearn says so itself if an int seed is 2**32 or more
+    return seed % 2**32

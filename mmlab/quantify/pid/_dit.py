@@ -1,6 +1,6 @@
-"""The ``dit`` package's BROJA PID, as an independent reference for :func:`mmlab.quantify.pid`.
+"""The ``dit`` package's BROJA PID, as an independent reference for :func:`mmlab.quantify.exact_pid`.
 
-:func:`mmlab.quantify.pid` is this course's own solver. To check it, the tests,
+:func:`mmlab.quantify.exact_pid` is this course's own solver. To check it, the tests,
 the PID benchmark and lecture 6.1 compare it with ``dit`` (James, Ellison &
 Crutchfield 2018), whose ``PID_BROJA`` solves the same convex program as an
 exponential-cone problem with ECOS (``method="cone"``, Makkeh et al. 2018).
@@ -64,8 +64,10 @@ def dit_pid(p: npt.ArrayLike, *, method: str | None = "cone") -> np.ndarray:
         raise ValueError(f"method must be 'cone' or None (dit's default); got {method!r}.")
     missing = [name for name in ("dit", "ecos") if importlib.util.find_spec(name) is None]
     if missing:
-        raise ImportError(f"dit_pid needs {' and '.join(missing)}, which the book extra installs: "
-                          "run `make setup` or pip install -e \".[book]\".")
+        raise ImportError(
+            f"dit_pid needs {' and '.join(missing)}, which the book extra installs: "
+            'run `make setup` or pip install -e ".[book]".'
+        )
     import dit
     from dit.pid import PID_BROJA
 

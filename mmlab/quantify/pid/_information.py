@@ -49,7 +49,7 @@ def entropy(p: npt.ArrayLike) -> float:
     ValueError
         If ``p`` is empty, not finite, has negative entries or does not sum to 1.
     TypeError
-        If ``p`` is not numeric.
+        If ``p`` is not real numbers (strings, objects, complex numbers).
 
     See Also
     --------
@@ -94,7 +94,7 @@ def mutual_information(pxy: npt.ArrayLike) -> float:
         If ``pxy`` is not 2-D, is empty, not finite, has negative entries or
         does not sum to 1.
     TypeError
-        If ``pxy`` is not numeric.
+        If ``pxy`` is not real numbers (strings, objects, complex numbers).
 
     See Also
     --------
@@ -143,11 +143,11 @@ def conditional_mutual_information(pxyz: npt.ArrayLike) -> float:
         If ``pxyz`` is not 3-D, is empty, not finite, has negative entries or
         does not sum to 1.
     TypeError
-        If ``pxyz`` is not numeric.
+        If ``pxyz`` is not real numbers (strings, objects, complex numbers).
 
     See Also
     --------
-    mutual_information, pid
+    mutual_information, exact_pid
 
     References
     ----------
@@ -185,7 +185,13 @@ def _mi_bits(pxy: np.ndarray) -> float:
 
 def _cmi_bits(pxyz: np.ndarray) -> float:
     """I(X; Y | Z) in bits of a validated 3-D table ``pxyz[x, y, z]``, clipped at 0."""
-    value = (_entropy_bits(pxyz.sum(axis=1)) + _entropy_bits(pxyz.sum(axis=0))
-             - _entropy_bits(pxyz.sum(axis=(0, 1))) - _entropy_bits(pxyz))
+    value = (
+        _entropy_bits(pxyz.sum(axis=1))
+        + _entropy_bits(pxyz.sum(axis=0))
+        - _entropy_bits(pxyz.sum(axis=(0, 1)))
+        - _entropy_bits(pxyz)
+    )
     return max(value, 0.0)
+
+
 _LN2 = float(np.log(2.0))

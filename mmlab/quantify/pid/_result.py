@@ -49,8 +49,10 @@ class PIDResult:
     n_iter : int
         Newton iterations of the exact solver (0 when no solver was needed).
     duality_gap : float
-        Certified bound, in bits, on how far :math:`I_q(X_1, X_2; Y)` of the
-        returned ``q`` lies above the true minimum (exact solver only).
+        Certified bound, in bits, on how far each atom can lie from the exact
+        decomposition (exact solver only; at most its ``tol``, since the
+        solver raises :class:`mmlab.exceptions.SolverError` rather than return
+        an uncertified result).
     info : mapping
         Method-specific details (the joint table and cluster sizes for
         ``"cluster"``; the mutual-information terms and loss history for
@@ -79,7 +81,7 @@ class PIDResult:
 
     def as_dict(self) -> dict[str, float]:
         """The atoms and the total as ``{name: bits}`` (e.g. for a DataFrame row)."""
-        out = dict(zip(ATOMS, map(float, self.as_array())))
+        out = dict(zip(ATOMS, map(float, self.as_array()), strict=True))
         out["total"] = float(self.total)
         return out
 

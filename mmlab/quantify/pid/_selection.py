@@ -22,8 +22,14 @@ __all__ = ["ESTIMATORS", "dataset_pid", "interaction_distance", "model_pid", "ra
 ESTIMATORS: dict[str, Any] = {"cluster": cluster_pid, "batch": batch_pid}
 
 
-def dataset_pid(x1: npt.ArrayLike | torch.Tensor, x2: npt.ArrayLike | torch.Tensor, y: npt.ArrayLike | torch.Tensor,
-                *, estimator: str = "cluster", **options: Any) -> PIDResult:
+def dataset_pid(
+    x1: npt.ArrayLike | torch.Tensor,
+    x2: npt.ArrayLike | torch.Tensor,
+    y: npt.ArrayLike | torch.Tensor,
+    *,
+    estimator: str = "cluster",
+    **options: Any,
+) -> PIDResult:
     r"""Dataset quantification: the PID atoms of :math:`(X_1, X_2; Y)` estimated from samples.
 
     .. math::
@@ -65,12 +71,20 @@ def dataset_pid(x1: npt.ArrayLike | torch.Tensor, x2: npt.ArrayLike | torch.Tens
     'synergy'
     """
     estimator = check_choice(estimator, "estimator", list(ESTIMATORS))
-    return ESTIMATORS[estimator](_numpy_if_cluster(x1, estimator), _numpy_if_cluster(x2, estimator),
-                                 _numpy_if_cluster(y, estimator), **options)
+    return ESTIMATORS[estimator](
+        _numpy_if_cluster(x1, estimator), _numpy_if_cluster(x2, estimator), _numpy_if_cluster(y, estimator), **options
+    )
 
 
-def model_pid(model: nn.Module, x1: torch.Tensor, x2: torch.Tensor, *, estimator: str = "cluster",
-              batch_size: int = 1024, **options: Any) -> PIDResult:
+def model_pid(
+    model: nn.Module,
+    x1: torch.Tensor,
+    x2: torch.Tensor,
+    *,
+    estimator: str = "cluster",
+    batch_size: int = 1024,
+    **options: Any,
+) -> PIDResult:
     r"""Model quantification: the PID atoms of :math:`(X_1, X_2; \hat Y)` with the model's predictions as labels.
 
     .. math::
@@ -123,18 +137,27 @@ def model_pid(model: nn.Module, x1: torch.Tensor, x2: torch.Tensor, *, estimator
         raise ValueError(f"model must return class logits of shape (n, C >= 2); got {tuple(logits.shape)}.")
     y_hat = logits.argmax(dim=1)
     if torch.unique(y_hat).numel() < 2:
-        raise ValueError("the model predicts the same class for every sample, so its predictions carry no "
-                         "information to decompose; train it further or check its inputs.")
+        raise ValueError(
+            "the model predicts the same class for every sample, so its predictions carry no "
+            "information to decompose; train it further or check its inputs."
+        )
     labels = y_hat.numpy() if estimator == "cluster" else y_hat.to(x1.device)
-    est = ESTIMATORS[estimator](_numpy_if_cluster(x1, estimator), _numpy_if_cluster(x2, estimator), labels,
-                                **options)
-    return PIDResult(redundancy=est.redundancy, unique1=est.unique1, unique2=est.unique2, synergy=est.synergy,
-                     total=est.total, method=est.method, q=est.q,
-                     info=MappingProxyType({**est.info, "predictions": y_hat.numpy()}))
+    est = ESTIMATORS[estimator](_numpy_if_cluster(x1, estimator), _numpy_if_cluster(x2, estimator), labels, **options)
+    return PIDResult(
+        redundancy=est.redundancy,
+        unique1=est.unique1,
+        unique2=est.unique2,
+        synergy=est.synergy,
+        total=est.total,
+        method=est.method,
+        q=est.q,
+        info=MappingProxyType({**est.info, "predictions": y_hat.numpy()}),
+    )
 
 
-def interaction_distance(a: PIDResult | npt.ArrayLike, b: PIDResult | npt.ArrayLike, *,
-                         normalize: bool = True) -> float:
+def interaction_distance(
+    a: PIDResult | npt.ArrayLike, b: PIDResult | npt.ArrayLike, *, normalize: bool = True, negative_tol: float = 0.1
+) -> float:
     r"""Distance between two interaction profiles :math:`(R, U_1, U_2, S)`.
 
     .. math::
@@ -143,9 +166,9 @@ def interaction_distance(a: PIDResult | npt.ArrayLike, b: PIDResult | npt.ArrayL
         \qquad \tilde a_k = \frac{\max(a_k, 0)}{\sum_j \max(a_j, 0)} \ \text{(normalised)}
         \ \text{or}\ a_k ,
 
-    the L1 distance between the profiles, each first clipped at 0 and divided
-    by its total so that it says *which* interactions carry the information
-    rather than how much (``normalize=True``), or between the raw atoms in bits.
+    the L1 distance between the profiles, each divided by its total so that it
+    says *which* interactions carry the information rather than how much
+    (``normalize=True``), or between the raw atoms in bits.
 
     Parameters
     ----------
@@ -153,6 +176,15 @@ def interaction_distance(a: PIDResult | npt.ArrayLike, b: PIDResult | npt.ArrayL
         Atoms ordered as :data:`~mmlab.quantify.ATOMS`.
     normalize : bool, default=True
         Compare shares (in [0, 2]) instead of bits.
+    negative_tol : float in [0, 1), default=0.1
+        How negative an atom may be, as a share of the profile's size
+        :math:`\sum_k |a_k|` (with an absolute floor of 1e-9 bits for
+        round-off). Exact atoms are never negative, but estimates from data
+        (:func:`batch_pid`, or :func:`cluster_pid` on few samples) can be
+        slightly negative through sampling and optimisation error; such atoms
+        count as 0 in the shares (and as they are in bits). A larger negative
+        atom means the profile is not a PID (wrong order, or an estimate too
+        poor to compare) and raises.
 
     Returns
     -------
@@ -161,7 +193,11 @@ def interaction_distance(a: PIDResult | npt.ArrayLike, b: PIDResult | npt.ArrayL
     Raises
     ------
     ValueError
-        If a profile does not have four finite entries.
+        If a profile does not have four finite entries, or has an atom below
+        ``-negative_tol * sum(|atoms|)`` (the message names the argument and
+        the atom), or ``negative_tol`` is outside [0, 1).
+    TypeError
+        If ``normalize`` is not a bool or ``negative_tol`` not a real number.
 
     Notes
     -----
@@ -172,16 +208,34 @@ def interaction_distance(a: PIDResult | npt.ArrayLike, b: PIDResult | npt.ArrayL
     --------
     >>> interaction_distance([0, 0, 0, 1.0], [0.5, 0, 0, 0.5])
     1.0
+    >>> interaction_distance([-0.01, 0, 0, 1.0], [0, 0, 0, 1.0])  # a small estimation error
+    0.0
     """
+    from mmlab._validation import check_fraction
+    from mmlab.quantify.pid._result import ATOMS
+
+    if not isinstance(normalize, (bool, np.bool_)):
+        raise TypeError(f"normalize must be True or False; got {type(normalize).__name__} {normalize!r}.")
+    negative_tol = check_fraction(negative_tol, "negative_tol", inclusive=(True, False))
     pa, pb = _profile(a, "a"), _profile(b, "b")
+    for prof, name in ((pa, "a"), (pb, "b")):
+        floor = -max(negative_tol * float(np.abs(prof).sum()), 1e-9)
+        if prof.min() < floor:
+            k = int(np.argmin(prof))
+            raise ValueError(
+                f"{name} must be a PID profile with non-negative atoms; got {name}[{k}] ({ATOMS[k]}) = "
+                f"{prof[k]:.4g} bits, below the tolerance {floor:.3g} (negative_tol={negative_tol:g} of "
+                f"sum |atoms| = {float(np.abs(prof).sum()):.4g}). Check the atom order "
+                f"{ATOMS} or re-estimate with more samples."
+            )
     if normalize:
         pa, pb = _shares(pa), _shares(pb)
     return float(np.abs(pa - pb).sum())
 
 
-def rank_by_interactions(data: PIDResult | npt.ArrayLike,
-                         models: Mapping[str, PIDResult | npt.ArrayLike], *,
-                         normalize: bool = True) -> list[tuple[str, float]]:
+def rank_by_interactions(
+    data: PIDResult | npt.ArrayLike, models: Mapping[str, PIDResult | npt.ArrayLike], *, normalize: bool = True
+) -> list[tuple[str, float]]:
     r"""Model selection: order candidate models by how close their interaction profile is to the data's.
 
     .. math::
@@ -205,17 +259,22 @@ def rank_by_interactions(data: PIDResult | npt.ArrayLike,
 
     Raises
     ------
+    TypeError
+        If ``models`` is not a mapping.
     ValueError
-        If ``models`` is empty.
+        If ``models`` is empty, or a profile does not have four finite atoms.
 
     Examples
     --------
     >>> rank_by_interactions([0, 0, 0, 1.0], {"additive": [0.3, 0, 0, 0.2], "tensor": [0, 0, 0, 0.9]})
     [('tensor', 0.0), ('additive', 1.2)]
     """
-    if not isinstance(models, Mapping) or not models:
-        raise ValueError("models must be a non-empty mapping of model name to interaction profile; "
-                         f"got {models!r}.")
+    if not isinstance(models, Mapping):
+        raise TypeError(
+            f"models must be a non-empty mapping of model name to interaction profile; got {type(models).__name__}."
+        )
+    if not models:
+        raise ValueError("models must be a non-empty mapping of model name to interaction profile; got an empty one.")
     scored = [(str(name), interaction_distance(data, prof, normalize=normalize)) for name, prof in models.items()]
     return sorted(scored, key=lambda kv: kv[1])
 

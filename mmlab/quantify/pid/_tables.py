@@ -11,7 +11,7 @@ estimate a table from paired samples (:func:`from_samples`).
 Encoding conventions: a bit is coded 0/1; a pair of bits ``(a, b)`` is coded
 ``2 a + b``. The atoms quoted in the docstrings are those of the BROJA
 decomposition of Bertschinger et al. (2014) computed by
-:func:`mmlab.quantify.pid.pid`, in bits.
+:func:`mmlab.quantify.exact_pid`, in bits.
 
 ================  ===========  =====  =====  =====  =====  ==============
 table             shape        R      U1     U2     S      I(X1,X2;Y)
@@ -39,7 +39,6 @@ Guided Self-Organization: Inception, Springer, 2014 (the RdnXor example).
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
@@ -48,7 +47,14 @@ import numpy as np
 import numpy.typing as npt
 
 from mmlab._validation import (
-    check_array, check_probability_table, check_choice, check_fraction, check_positive_int, check_random_state, check_same_length,
+    check_array,
+    check_choice,
+    check_fraction,
+    check_positive_int,
+    check_probability_table,
+    check_random_state,
+    check_same_length,
+    check_scalar,
 )
 
 __all__ = [
@@ -65,6 +71,7 @@ __all__ = [
     "symmetric_channel",
     "xor",
 ]
+
 
 # --------------------------------------------------------------------------- #
 # canonical tables
@@ -273,12 +280,14 @@ def rdn_xor() -> np.ndarray:
 
 
 #: The canonical 2x2x2 tables by name (the widget's endpoints), read-only.
-CANONICAL: Mapping[str, Callable[[], np.ndarray]] = MappingProxyType({
-    "xor": xor,
-    "and": and_,
-    "copy": copy,
-    "redundant": redundant,
-})
+CANONICAL: Mapping[str, Callable[[], np.ndarray]] = MappingProxyType(
+    {
+        "xor": xor,
+        "and": and_,
+        "copy": copy,
+        "redundant": redundant,
+    }
+)
 
 
 def canonical(name: str) -> np.ndarray:
@@ -376,10 +385,16 @@ def mixture(p: npt.ArrayLike, q: npt.ArrayLike, t: float) -> np.ndarray:
     Returns
     -------
     m : ndarray of shape (|X1|, |X2|, |Y|)
+        A probability table that sums to 1 to round-off (both inputs are
+        validated with the one tolerance ``SUM_RTOL`` of
+        :func:`mmlab._validation.check_probability_table` and rescaled, and the
+        mixture is rescaled again), so every table function accepts it.
 
     Raises
     ------
-    TypeError, ValueError
+    TypeError
+        If a table is not real numbers or ``t`` is not a real number.
+    ValueError
         If a table is not a valid 3-D probability table, the shapes differ, or
         ``t`` is outside [0, 1].
 
@@ -401,11 +416,13 @@ def mixture(p: npt.ArrayLike, q: npt.ArrayLike, t: float) -> np.ndarray:
             "Mix tables over the same (|X1|, |X2|, |Y|)."
         )
     t = check_fraction(t, "t")
-    return (1.0 - t) * p + t * q
+    m = (1.0 - t) * p + t * q
+    return m / m.sum()
 
 
-def from_samples(x1: npt.ArrayLike, x2: npt.ArrayLike, y: npt.ArrayLike, *,
-                 sizes: Sequence[int] | None = None) -> np.ndarray:
+def from_samples(
+    x1: npt.ArrayLike, x2: npt.ArrayLike, y: npt.ArrayLike, *, sizes: Sequence[int] | None = None
+) -> np.ndarray:
     r"""Empirical joint table of paired discrete samples: counts divided by the number of samples.
 
     .. math::
@@ -459,7 +476,7 @@ def from_samples(x1: npt.ArrayLike, x2: npt.ArrayLike, y: npt.ArrayLike, *,
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) != 3:
             raise ValueError(f"sizes must be three alphabet sizes (|X1|, |X2|, |Y|); got {sizes!r}.")
         shape = tuple(check_positive_int(s, f"sizes[{i}]") for i, s in enumerate(sizes))
-        for v, name, size in zip(labels, ("x1", "x2", "y"), shape):
+        for v, name, size in zip(labels, ("x1", "x2", "y"), shape, strict=True):
             if int(v.max()) >= size:
                 raise ValueError(
                     f"{name} holds the label {int(v.max())}, but sizes gives it an alphabet of {size} "
@@ -469,8 +486,13 @@ def from_samples(x1: npt.ArrayLike, x2: npt.ArrayLike, y: npt.ArrayLike, *,
     return np.bincount(flat, minlength=int(np.prod(shape))).reshape(shape) / n
 
 
-def random_table(shape: Sequence[int], *, random_state: int | np.random.Generator | None = None,
-                 concentration: float = 1.0, zero_fraction: float = 0.0) -> np.ndarray:
+def random_table(
+    shape: Sequence[int],
+    *,
+    random_state: int | np.random.Generator | None = None,
+    concentration: float = 1.0,
+    zero_fraction: float = 0.0,
+) -> np.ndarray:
     r"""A random joint table drawn from a symmetric Dirichlet, optionally with some cells set to zero.
 
     .. math::
@@ -510,9 +532,7 @@ def random_table(shape: Sequence[int], *, random_state: int | np.random.Generato
     if isinstance(shape, (str, bytes)) or not isinstance(shape, Sequence) or len(shape) != 3:
         raise ValueError(f"shape must be three alphabet sizes (|X1|, |X2|, |Y|); got {shape!r}.")
     shape = tuple(check_positive_int(s, f"shape[{i}]") for i, s in enumerate(shape))
-    if isinstance(concentration, bool) or not isinstance(concentration, numbers.Real) \
-            or not np.isfinite(concentration) or concentration <= 0:
-        raise ValueError(f"concentration must be a positive number; got {concentration!r}.")
+    concentration = check_scalar(concentration, "concentration", min_val=0, include_boundaries="neither")
     zero_fraction = check_fraction(zero_fraction, "zero_fraction", inclusive=(True, False))
     rng = check_random_state(random_state)
     size = int(np.prod(shape))
@@ -534,8 +554,10 @@ def _check_labels(v: Any, name: str) -> np.ndarray:
     if arr.dtype == bool:
         return arr.astype(np.int64)
     if not np.issubdtype(arr.dtype, np.number):
-        raise TypeError(f"{name} must hold integer labels 0..k-1; got dtype {arr.dtype}. "
-                        "Encode categories with np.unique(values, return_inverse=True).")
+        raise TypeError(
+            f"{name} must hold integer labels 0..k-1; got dtype {arr.dtype}. "
+            "Encode categories with np.unique(values, return_inverse=True)."
+        )
     if not np.issubdtype(arr.dtype, np.integer):
         if np.any(arr != np.round(arr)):
             raise TypeError(
@@ -546,4 +568,3 @@ def _check_labels(v: Any, name: str) -> np.ndarray:
     if arr.size and arr.min() < 0:
         raise ValueError(f"{name} must hold labels >= 0; got {int(arr.min())}. Shift or re-encode the labels.")
     return arr
-

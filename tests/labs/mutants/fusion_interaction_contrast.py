@@ -39,13 +39,36 @@ def mixed_pairs(f, a0, a1, b0, b1):  # pairs a1 with b1 twice
     return f([a1, b1]) - f([a1, b1]) - f([a0, b1]) + f([a0, b0])
 
 
+def returns_list(f, a0, a1, b0, b1):  # the four terms, not combined
+    return [f([a1, b1]), f([a1, b0]), f([a0, b1]), f([a0, b0])]
+
+
+def no_return(f, a0, a1, b0, b1):
+    reference(f, a0, a1, b0, b1)
+
+
+def divides_by_zero_spread(f, a0, a1, b0, b1):  # a normalisation that yields NaN when the contrast is 0
+    delta = reference(f, a0, a1, b0, b1)
+    return delta / delta.abs()
+
+
 MUTANTS = {
     "two_terms": (two_terms, "Check 2/4 (zero for an additive model): for additive fusion"),
-    "opposite_sign": (opposite_sign, "Check 3/4 (matches the definition on bilinear fusion): your contrast has the "
-                                     "opposite sign"),
+    "opposite_sign": (
+        opposite_sign,
+        "Check 3/4 (matches the definition on bilinear fusion): your contrast has the opposite sign",
+    ),
     "last_sign_wrong": (last_sign_wrong, "Check the four signs: + f(a1, b1) - f(a1, b0) - f(a0, b1) + f(a0, b0)"),
     "batch_mean": (batch_mean, "Check 1/4 (output shape): expected shape (16, 2), got (2,). You averaged"),
-    "reaches_into_weights": (reaches_into_weights, "Check 3/4 (matches the definition on bilinear fusion): your "
-                                                   "function raised AttributeError"),
+    "reaches_into_weights": (
+        reaches_into_weights,
+        "Check 3/4 (matches the definition on bilinear fusion): your function raised AttributeError",
+    ),
     "mixed_pairs": (mixed_pairs, "Check 2/4 (zero for an additive model)"),
+    "returns_list": (returns_list, "Check 1/4 (output shape): you returned a list; return one torch.Tensor"),
+    "no_return": (no_return, "Check 1/4 (output shape): your function returned None"),
+    "nan_for_additive": (
+        divides_by_zero_spread,
+        "Check 1/4 (output shape): your result contains NaN or infinite values",
+    ),
 }

@@ -73,15 +73,46 @@ def no_return(xs):
     reference(xs)
 
 
+def calls_library(xs):  # hands the work to mmlab's layer
+    from mmlab.fusion import TensorFusion
+
+    return TensorFusion([x.shape[1] for x in xs], 1).fused_tensor(xs)
+
+
+def via_registry(xs):  # the same through the registry
+    import mmlab.fusion
+
+    return mmlab.fusion.make_fusion("tensor", [x.shape[1] for x in xs], 1).fused_tensor(xs)
+
+
+def returns_list(xs):  # one feature row per sample, never stacked
+    return list(reference(xs))
+
+
 MUTANTS = {
-    "no_one": (no_one, "Check 1/4 (output shape): expected (32, 68) = (batch, (16+1)·(3+1)), got (32, 48) = "
-                       "(batch, 16·3). Did you forget to append the constant 1"),
+    "no_one": (
+        no_one,
+        "Check 1/4 (output shape): expected (32, 68) = (batch, (16+1)·(3+1)), got (32, 48) = "
+        "(batch, 16·3). Did you forget to append the constant 1",
+    ),
     "one_first": (one_first, "Check 2/4 (values on two modalities): you have the right numbers in a different order"),
     "concatenation": (concatenation, "Did you concatenate the modalities?"),
     "not_flattened": (not_flattened, "did not flatten it"),
     "first_two_only": (first_two_only, "Check 3/4 (three modalities): expected shape (8, 120)"),
-    "zero_instead_of_one": (zero_instead_of_one, "Check 2/4 (values on two modalities): largest difference"),
+    "zero_instead_of_one": (
+        zero_instead_of_one,
+        "Check 2/4 (values on two modalities): 640 of 2176 entries "
+        "differ from the reference. Check that each modality gets a "
+        "constant 1 (not 0)",
+    ),
     "detached": (detached, "Check 4/4 (gradients reach the inputs): your features are cut off from the autograd"),
     "as_numpy": (as_numpy, "you returned a NumPy array"),
     "no_return": (no_return, "Did you forget the `return` statement?"),
+    "calls_library": (
+        calls_library,
+        "Check 1/4 (output shape): Exercise 1 asks you to build the tensor-fusion "
+        "features yourself; your function calls mmlab's `TensorFusion`",
+    ),
+    "via_registry": (via_registry, "your function calls mmlab's `make_fusion`"),
+    "returns_list": (returns_list, "Check 1/4 (output shape): you returned a list; return one torch.Tensor"),
 }

@@ -1,6 +1,6 @@
 """Exercise 2 of the interactions lab (the dominant PID atom): the reference and wrong versions."""
 
-from mmlab.quantify import mutual_information, exact_pid
+from mmlab.quantify import exact_pid, mutual_information
 
 ATOMS = ("redundancy", "unique1", "unique2", "synergy")
 
@@ -46,10 +46,28 @@ def by_mutual_information(p):  # "redundancy if both sources inform Y" instead o
     return "synergy"
 
 
+def returns_list(p):  # the atom names sorted by size, not the largest one
+    result = exact_pid(p)
+    return sorted(ATOMS, key=lambda a: getattr(result, a), reverse=True)
+
+
+def no_return(p):
+    reference(p)
+
+
 MUTANTS = {
-    "always_synergy": (always_synergy, "is not the dominant atom"),
+    "always_synergy": (
+        always_synergy,
+        "Check 3/7 (copy of X1): you answered 'synergy', which is not the largest atom of this table",
+    ),
     "swapped_sources": (swapped_sources, "unique1 is the information only X1"),
     "returns_value": (returns_value, "Return the atom's name"),
-    "smallest_atom": (smallest_atom, "is not the dominant atom"),
+    "smallest_atom": (smallest_atom, "which is not the largest atom"),
     "by_mutual_information": (by_mutual_information, "Compare the atoms themselves"),
+    "returns_list": (
+        returns_list,
+        "Check 1/7 (returns an atom name): expected one of ['redundancy', 'unique1', "
+        "'unique2', 'synergy'], got list of length 4",
+    ),
+    "no_return": (no_return, "Check 1/7 (returns an atom name): your function returned None"),
 }

@@ -47,10 +47,39 @@ def returns_array(p):
     return np.where(mask, p * np.log2(np.where(mask, p, 1) / np.outer(px, py)), 0.0)
 
 
+def calls_library(p):  # the library function the exercise asks you to write
+    from mmlab.quantify import mutual_information
+
+    return mutual_information(p)
+
+
+def via_pid(p):  # a detour: the unique information of X when the second source is a constant
+    import mmlab.quantify.pid as pid
+
+    return pid.exact_pid(p[:, None, :]).unique1
+
+
+def no_return(p):
+    reference(p)
+
+
+def returns_string(p):
+    return f"{reference(p):.3f} bits"
+
+
 MUTANTS = {
-    "natural_log": (natural_log, "that looks like nats; use log base 2"),
+    "natural_log": (natural_log, "your MI looks like nats (natural log); use log base 2"),
     "no_zero_mask": (no_zero_mask, "sum only over the cells with p > 0"),
     "joint_entropy": (joint_entropy, "You returned the joint entropy H(X,Y)"),
     "row_marginal_twice": (row_marginal_twice, "p(y) = p.sum(axis=0)"),
     "returns_array": (returns_array, "expected one number (bits)"),
+    "calls_library": (
+        calls_library,
+        "Check 1/6 (returns a number): Exercise 1 asks you to compute the mutual "
+        "information from the table yourself; your function calls mmlab's "
+        "`mutual_information`",
+    ),
+    "via_pid": (via_pid, "your function calls mmlab's `exact_pid`"),
+    "no_return": (no_return, "Check 1/6 (returns a number): your function returned None"),
+    "returns_string": (returns_string, "expected one number, got str '0.531 bits'"),
 }

@@ -67,6 +67,13 @@ def uses_global_fits(additive, interaction, alpha=0.05):  # ignores its model ar
     return reference(*_GLOBAL, alpha)
 
 
+def calls_library(additive, interaction, alpha=0.05):
+    from mmlab.regression import compare_nested
+
+    test = compare_nested(additive, interaction)
+    return {"F": test.f_value, "p_value": test.p_value, "reject": test.reject(alpha)}
+
+
 MUTANTS = {
     "t_not_squared": (t_not_squared, "equals the t statistic of w3"),
     "wrong_denominator_df": (wrong_denominator_df, "residual degrees of freedom (296)"),
@@ -76,4 +83,10 @@ MUTANTS = {
     "ignores_alpha": (ignores_alpha, "exactly when the p-value is below alpha"),
     "uses_global_fits": (uses_global_fits, "compute it from the `additive` and `interaction` arguments"),
     "missing_key": (missing_key, "lacks the key(s) ['p_value']"),
+    "calls_library": (
+        calls_library,
+        "Check 1/5 (returns F, p_value and reject): Exercise 4 asks you to compute "
+        "the nested-model F test yourself; your function calls mmlab's "
+        "`compare_nested`",
+    ),
 }

@@ -59,6 +59,13 @@ def no_return(result, critic):
     reference(result, critic)
 
 
+def calls_library(result, critic):
+    from mmlab.regression import simple_slopes
+
+    row = simple_slopes(result, "smiling", "critic", (critic,)).iloc[0]
+    return row["slope"], row["ci_low"], row["ci_high"]
+
+
 MUTANTS = {
     "w3_for_critics": (w3_for_critics, "equals w3 alone"),
     "always_w1": (always_w1, "You returned w1 for critics too"),
@@ -67,4 +74,9 @@ MUTANTS = {
     "uses_global_fit": (uses_global_fit, "read the coefficients from the `result` argument"),
     "no_return": (no_return, "Did you forget the `return` statement?"),
     "typed_numbers": (typed_numbers, "did you type rounded numbers?"),
+    "calls_library": (
+        calls_library,
+        "Exercise 3 asks you to compute the simple slope and its interval yourself; "
+        "your function calls mmlab's `simple_slopes`",
+    ),
 }

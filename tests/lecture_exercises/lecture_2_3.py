@@ -1,0 +1,90 @@
+"""Reference answers: lectures/2_alignment/03_connectionist_temporal_classification.ipynb, Exercises."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pytest
+import torch
+
+import mmlab.align.experiments as ax
+from mmlab.align import CTCRecognizer, alignment_segments, ctc_forced_align, ctc_greedy_decode
+from mmlab.data import load_digit_strings
+
+NOTEBOOK = "lectures/2_alignment/03_connectionist_temporal_classification.ipynb"
+
+
+@cache
+def _trained(epochs: int, hidden: int):
+    return ax.run_ctc(
+        load_digit_strings("train"),
+        load_digit_strings("test"),
+        epochs=epochs,
+        hidden=hidden,
+        random_state=0,
+        device="cpu",
+    )
+
+
+def exercise_1(sizes: dict) -> None:
+    """An untrained model's forced alignment is arbitrary: its emissions pile up where the random read-out happens
+    to favour the labels, far less often inside the true segments than a random frame would be."""
+    test = load_digit_strings("test")
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        model = CTCRecognizer(20, 10)
+    x, n = test.padded()
+    centres = [
+        (lambda s: (s[:, 0] + s[:, 1] - 1) / 2)(alignment_segments(model.align(x[i], int(n[i]), d), len(d)))
+        for i, d in enumerate(test.digits[:100])
+    ]
+    inside = np.mean(ax.segment_distances(np.concatenate(centres), np.concatenate(test.segments[:100])) == 0)
+    coverage = np.mean(
+        [(s[:, 1] - s[:, 0]).sum() / len(f) for s, f in zip(test.segments[:100], test.frames[:100], strict=True)]
+    )
+    assert inside < coverage - 0.2, (inside, coverage)
+
+
+def exercise_2(sizes: dict) -> None:
+    """The narrower model stays on the blank plateau for longer: after the notebook's epochs it decodes almost
+    nothing, with twice as many it has left the plateau and decodes most strings."""
+    short, long = _trained(sizes["epochs"], 32), _trained(2 * sizes["epochs"], 32)
+    assert short.greedy_accuracy < 0.2 < 0.5 < long.greedy_accuracy, (short.greedy_accuracy, long.greedy_accuracy)
+    assert long.history.loss[-1] < 0.5 * long.history.loss[sizes["epochs"] - 1]
+
+
+def exercise_3(sizes: dict) -> None:
+    """[3, 3, 0, 3] -> [3, 3] (the blank separates two 3s) and [3, 3, 3] -> [3]: a repeated label needs a blank
+    frame in between, so T >= |l| + repeats; forced alignment refuses a shorter sequence."""
+
+    def one_hot(path):
+        return torch.nn.functional.one_hot(torch.tensor(path), 4).float()
+
+    assert ctc_greedy_decode(one_hot([3, 3, 0, 3])) == [[3, 3]]
+    assert ctc_greedy_decode(one_hot([3, 3, 3])) == [[3]]
+    with pytest.raises(ValueError, match="needs at least 3 frames"):
+        ctc_forced_align(torch.zeros(2, 4).log_softmax(-1), [3, 3])
+
+
+def exercise_4(sizes: dict) -> None:
+    """The true order is cheaper for (nearly) every string: the model has learnt the order of the digits, which is
+    exactly what CTC trains."""
+    run = _trained(sizes["epochs"], sizes["hidden"])
+    test = load_digit_strings("test")
+    x, n = test.padded()
+    run.model.eval()
+    with torch.no_grad():
+        log_probs = run.model([x, n])
+    better = []
+    for i, digits in enumerate(test.digits):
+        labels = torch.tensor(digits) + 1
+        swapped = labels.clone()
+        swapped[[0, 1]] = swapped[[1, 0]]
+        lp = log_probs[i : i + 1, : int(n[i])].transpose(0, 1)
+        loss = [
+            float(torch.nn.functional.ctc_loss(lp, lab[None], [int(n[i])], [len(lab)], reduction="sum"))
+            for lab in (labels, swapped)
+        ]
+        better.append(loss[0] < loss[1])
+    assert np.mean(better) > 0.95, np.mean(better)
