@@ -30,9 +30,7 @@ LECTURES = [nb.path for nb in notebooks() if nb.kind == "lecture"]
 
 #: Lectures whose exercises have no reference answers yet, with the reason. ``strict`` xfail: once a module of
 #: answers exists, the test passes unexpectedly and fails the run until the entry is removed here.
-PENDING = {
-    "lectures/0_orientation/01_tour.ipynb": "the orientation tour (issue 9, section 4) has no reference answers yet",
-}
+PENDING: dict[str, str] = {}
 
 
 def _answers_module(notebook: str):

@@ -30,7 +30,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from mmlab._validation import RandomState, check_positive_int, check_scalar
+from mmlab._validation import RandomState, check_modalities, check_positive_int, check_scalar
 from mmlab.coordination._training import train_objective
 
 __all__ = ["DualEncoder", "fit_contrastive", "info_nce", "info_nce_bound"]
@@ -141,7 +141,47 @@ def info_nce_bound(loss: float | torch.Tensor, batch_size: int) -> float:
     return math.log(n) - value
 
 
-class DualEncoder(nn.Module):
+class PairedEncoders(nn.Module):
+    """Base of the two-tower models: ``encoders[m]`` maps modality ``m``; called on ``[x_a, x_b]``, stacked outputs.
+
+    Subclasses set ``in_dims`` (the two feature sizes) and ``encoders`` (an
+    ``nn.ModuleList`` of two modules with the same output width) in ``__init__``.
+    """
+
+    in_dims: tuple[int, int]
+    encoders: nn.ModuleList
+
+    def forward(self, xs: Sequence[torch.Tensor]) -> torch.Tensor:
+        """The two encodings stacked, shape ``(2, batch, width)``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            On inputs that are not two paired ``(batch, d_m)`` floating tensors of widths ``in_dims``.
+        """
+        xs = check_modalities(xs, n_modalities=2, dims=self.in_dims, floating=True)
+        return torch.stack([f(x) for f, x in zip(self.encoders, xs, strict=True)])
+
+
+@torch.no_grad()
+def eval_numpy(model: nn.Module, xs: Sequence[torch.Tensor]) -> np.ndarray:
+    """``model(xs)`` as a NumPy array, computed without gradients in evaluation mode; the model's mode is restored.
+
+    Examples
+    --------
+    >>> import torch
+    >>> drop = torch.nn.Dropout(0.5)
+    >>> eval_numpy(drop, torch.ones(3)).tolist(), drop.training
+    ([1.0, 1.0, 1.0], True)
+    """
+    was = model.training
+    model.eval()
+    out = model(xs).cpu().numpy()
+    model.train(was)
+    return out
+
+
+class DualEncoder(PairedEncoders):
     r"""Two MLP encoders, one per modality, into one embedding space (a CLIP-style dual encoder).
 
     .. math::
@@ -181,12 +221,6 @@ class DualEncoder(nn.Module):
         self.embed_dim = check_positive_int(embed_dim, "embed_dim")
         self.encoders = nn.ModuleList(mlp(d, embed_dim, hidden=hidden, n_layers=n_layers) for d in self.in_dims)
 
-    def forward(self, xs: Sequence[torch.Tensor]) -> torch.Tensor:
-        from mmlab._validation import check_modalities
-
-        xs = check_modalities(xs, n_modalities=2, dims=self.in_dims, floating=True)
-        return torch.stack([f(x) for f, x in zip(self.encoders, xs, strict=True)])
-
     @torch.no_grad()
     def embed(self, xs: Sequence[torch.Tensor]) -> tuple[np.ndarray, np.ndarray]:
         """Embeddings of both modalities as NumPy arrays, ``(n, d)`` each, in evaluation mode.
@@ -196,10 +230,7 @@ class DualEncoder(nn.Module):
         TypeError, ValueError
             On inputs that are not two paired ``(n, d_m)`` tensors.
         """
-        was = self.training
-        self.eval()
-        z = self(xs).cpu().numpy()
-        self.train(was)
+        z = eval_numpy(self, xs)
         return z[0], z[1]
 
 

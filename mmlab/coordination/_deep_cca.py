@@ -23,8 +23,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from mmlab._validation import RandomState, check_modalities, check_positive_int, check_scalar
-from mmlab.coordination._contrastive import _check_two_dims, mlp
+from mmlab._validation import RandomState, check_positive_int, check_scalar
+from mmlab.coordination._contrastive import PairedEncoders, _check_two_dims, eval_numpy, mlp
 from mmlab.coordination._training import train_objective
 
 __all__ = ["DeepCCA", "cca_objective", "fit_deep_cca"]
@@ -102,7 +102,7 @@ def cca_objective(
     return torch.linalg.svdvals(t)[:k].sum()
 
 
-class DeepCCA(nn.Module):
+class DeepCCA(PairedEncoders):
     r"""Two MLP encoders trained with :func:`cca_objective` (deep CCA).
 
     .. math::
@@ -145,10 +145,6 @@ class DeepCCA(nn.Module):
             mlp(d, out_dim, hidden=hidden, n_layers=n_layers, activation=nn.Tanh) for d in self.in_dims
         )
 
-    def forward(self, xs: Sequence[torch.Tensor]) -> torch.Tensor:
-        xs = check_modalities(xs, n_modalities=2, dims=self.in_dims, floating=True)
-        return torch.stack([f(x) for f, x in zip(self.encoders, xs, strict=True)])
-
     @torch.no_grad()
     def transform(self, xs: Sequence[torch.Tensor]) -> tuple[np.ndarray, np.ndarray]:
         """The encoded modalities as NumPy arrays, ``(n, out_dim)`` each.
@@ -158,10 +154,7 @@ class DeepCCA(nn.Module):
         TypeError, ValueError
             On inputs that are not two paired ``(n, d_m)`` tensors.
         """
-        was = self.training
-        self.eval()
-        h = self(xs).cpu().numpy()
-        self.train(was)
+        h = eval_numpy(self, xs)
         return h[0], h[1]
 
 

@@ -40,7 +40,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from mmlab._validation import RandomState, check_modalities, check_positive_int, check_scalar
-from mmlab.coordination._contrastive import _check_two_dims, info_nce, mlp
+from mmlab.coordination._contrastive import _check_two_dims, eval_numpy, info_nce, mlp
 from mmlab.coordination._training import train_objective
 
 __all__ = ["CODE_NAMES", "SharedPrivateModel", "fit_fission", "kernel_dependence"]
@@ -214,11 +214,7 @@ class SharedPrivateModel(nn.Module):
         TypeError, ValueError
             On inputs that are not two paired ``(n, d_m)`` tensors.
         """
-        was = self.training
-        self.eval()
-        out = self(xs).cpu().numpy()
-        self.train(was)
-        return dict(zip(CODE_NAMES, out, strict=True))
+        return dict(zip(CODE_NAMES, eval_numpy(self, xs), strict=True))
 
 
 def fit_fission(

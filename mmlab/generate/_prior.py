@@ -34,7 +34,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from mmlab._validation import RandomState, check_fraction, check_positive_int, check_scalar
-from mmlab.generate._common import module_device, torch_generator
+from mmlab.generate._common import check_tensor, check_width, module_device, torch_generator
 
 __all__ = ["TEXT_ALPHABET", "TokenPrior", "text_tokens"]
 
@@ -96,7 +96,9 @@ class TokenPrior(nn.Module):
 
     with :math:`t_0` a start token, :math:`E` the token embedding and :math:`w` the text tokens
     (:func:`text_tokens`), whose encoding :math:`e` starts the GRU and is fed again at every step (the
-    unconditional prior has :math:`h_0 = 0` and no :math:`e`). Training
+    unconditional prior has :math:`h_0 = 0` and no :math:`e`). With ``text_features`` the text is a
+    feature vector :math:`f` instead (e.g. the word's trigram counts) and :math:`e = \tanh(A f + a)`, one
+    linear layer squashed to the range of a GRU state. Training
     minimises the negative log-likelihood :math:`-\sum_i \log p(t_i \mid t_{<i}, w)` (teacher forcing);
     sampling draws :math:`t_1, t_2, \dots` in turn.
 
@@ -110,6 +112,10 @@ class TokenPrior(nn.Module):
         Condition on text; ``False`` ignores it (the unconditional prior).
     text_vocab : int, default=27
         Number of text token ids (0 = padding, then the letters of :data:`TEXT_ALPHABET`).
+    text_features : int, optional
+        Condition on a float feature vector of this width per sample (e.g. ``GenerationSplit.text_std``,
+        the word's standardised trigram counts) through a linear layer, instead of on character tokens
+        through a GRU; ``text`` is then a ``(n, text_features)`` float tensor.
     hidden : int, default=64
         Width of the embeddings and GRU states.
     dropout : float, default=0.5
@@ -119,7 +125,8 @@ class TokenPrior(nn.Module):
     Raises
     ------
     TypeError, ValueError
-        If a size is not a positive integer, ``dropout`` is outside [0, 1) or ``conditional`` is not a bool.
+        If a size is not a positive integer, ``dropout`` is outside [0, 1), ``conditional`` is not a bool,
+        or ``text_features`` is given to an unconditional prior.
 
     See Also
     --------
@@ -146,6 +153,7 @@ class TokenPrior(nn.Module):
         *,
         conditional: bool = True,
         text_vocab: int = 27,
+        text_features: int | None = None,
         hidden: int = 64,
         dropout: float = 0.5,
     ) -> None:
@@ -156,9 +164,14 @@ class TokenPrior(nn.Module):
             raise TypeError(f"conditional must be True or False; got {type(conditional).__name__}.")
         self.conditional = conditional
         self.text_vocab = check_positive_int(text_vocab, "text_vocab")
+        if text_features is not None and not conditional:
+            raise ValueError("text_features needs a conditional prior; an unconditional one reads no text.")
+        self.text_features = None if text_features is None else check_positive_int(text_features, "text_features")
         hidden = check_positive_int(hidden, "hidden")
         self.drop = nn.Dropout(check_fraction(dropout, "dropout", inclusive=(True, False)))
-        if conditional:
+        if self.text_features is not None:
+            self.text_linear = nn.Linear(self.text_features, hidden)  # e = tanh(A f + a)
+        elif conditional:
             self.text_embedding = nn.Embedding(self.text_vocab, hidden, padding_idx=0)
             self.text_gru = nn.GRU(hidden, hidden, batch_first=True)
         self.token_embedding = nn.Embedding(self.n_codes + 1, hidden)  # id n_codes is the start token t_0
@@ -233,7 +246,8 @@ class TokenPrior(nn.Module):
         Parameters
         ----------
         text : Tensor of shape (n, M), optional
-            Text tokens, one row per sample (required if conditional).
+            Text tokens, one row per sample (required if conditional); with ``text_features``, a float
+            ``(n, text_features)`` tensor of text features.
         n : int, optional
             Number of samples of an unconditional prior.
         temperature : float, default=1.0
@@ -295,10 +309,16 @@ class TokenPrior(nn.Module):
         text = self._check_text(text).to(dev)
         if text.shape[0] != n:
             raise ValueError(f"text and tokens must hold paired samples; got {text.shape[0]} and {n} rows.")
+        if self.text_features is not None:
+            return torch.tanh(self.text_linear(self.drop(text))).unsqueeze(0)
         _, h = self.text_gru(self.drop(self.text_embedding(text)))
         return h
 
     def _check_text(self, text: Any) -> torch.Tensor:
+        if self.text_features is not None:
+            check_tensor(text, "text", ndim=2)
+            check_width(text, "text", self.text_features, "text_features")
+            return text
         if not isinstance(text, torch.Tensor) or text.is_floating_point() or text.dtype == torch.bool:
             raise TypeError(
                 f"text must be an integer tensor of text tokens (see text_tokens); got "

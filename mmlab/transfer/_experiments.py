@@ -25,7 +25,7 @@ with the lecture's own sizes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +34,7 @@ import torch
 from torch import nn
 
 from mmlab._validation import RandomState, check_choice, check_positive_int, seed_from_random_state
+from mmlab.coordination._contrastive import mlp
 from mmlab.transfer._adapters import AdapterClassifier, BagOfTokensEncoder, SoftPrompt
 from mmlab.transfer._film import SlotReader, make_slot_task
 from mmlab.transfer._mctn import CyclicTranslator, fit_cyclic_translator
@@ -145,6 +146,31 @@ def _fit_full_batch(
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
+    return model.eval()
+
+
+def _fit_minibatches(
+    model: nn.Module,
+    logits: Callable[[torch.Tensor], torch.Tensor],
+    y: torch.Tensor,
+    *,
+    epochs: int,
+    generator: torch.Generator,
+    batch_size: int = 128,
+) -> nn.Module:
+    """Adam (lr 3e-3, weight decay 1e-4) on the cross-entropy of ``logits(idx)`` against ``y[idx]``.
+
+    Every epoch shuffles the rows with ``generator`` into batches of ``batch_size``
+    row indices ``idx``; ``logits`` may draw from the same generator. Returns the
+    model in evaluation mode.
+    """
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3, weight_decay=1e-4)
+    for _ in range(epochs):
+        for idx in torch.randperm(len(y), generator=generator).split(batch_size):
+            loss = nn.functional.cross_entropy(logits(idx), y[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
     return model.eval()
 
 
@@ -479,14 +505,8 @@ def _train_projector(
         torch.manual_seed(seed)
         model = ZeroShotProjector(x.shape[1], class_embeddings.shape[1], hidden=hidden)
     gen = torch.Generator().manual_seed(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=3e-3, weight_decay=1e-4)
-    for _ in range(check_positive_int(epochs, "epochs")):
-        for idx in torch.randperm(len(y), generator=gen).split(128):
-            loss = nn.functional.cross_entropy(model(x[idx], class_embeddings), y[idx])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-    return model.eval()
+    epochs = check_positive_int(epochs, "epochs")
+    return _fit_minibatches(model, lambda idx: model(x[idx], class_embeddings), y, epochs=epochs, generator=gen)
 
 
 def zero_shot_digits(
@@ -662,7 +682,7 @@ class _FusionMLP(nn.Module):
 
     def __init__(self, in_dim: int, hidden: int = 64, n_classes: int = 10) -> None:
         super().__init__()
-        self.net = nn.Sequential(nn.Linear(in_dim, hidden), nn.ReLU(), nn.Linear(hidden, n_classes))
+        self.net = mlp(in_dim, n_classes, hidden=hidden)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x)
@@ -683,24 +703,21 @@ def _train_mlp(
         torch.manual_seed(seed)
         model = _FusionMLP(x.shape[1])
     gen = torch.Generator().manual_seed(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=3e-3, weight_decay=1e-4)
-    for _ in range(epochs):
-        for idx in torch.randperm(len(y), generator=gen).split(128):
-            xb = x[idx]
-            if drop > 0:
-                image, audio = xb[:, :split], xb[:, split:-1]
-                (image, audio), mask = modality_dropout(
-                    [image, audio],
-                    [0.0, drop],
-                    present=[torch.ones(len(idx), dtype=torch.bool), present[idx]],
-                    generator=gen,
-                )
-                xb = torch.cat([image, audio, mask[:, 1:]], dim=1)
-            loss = nn.functional.cross_entropy(model(xb), y[idx])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-    return model.eval()
+
+    def logits(idx: torch.Tensor) -> torch.Tensor:
+        xb = x[idx]
+        if drop > 0:
+            image, audio = xb[:, :split], xb[:, split:-1]
+            (image, audio), mask = modality_dropout(
+                [image, audio],
+                [0.0, drop],
+                present=[torch.ones(len(idx), dtype=torch.bool), present[idx]],
+                generator=gen,
+            )
+            xb = torch.cat([image, audio, mask[:, 1:]], dim=1)
+        return model(xb)
+
+    return _fit_minibatches(model, logits, y, epochs=epochs, generator=gen)
 
 
 def missing_rate_curves(

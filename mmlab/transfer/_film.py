@@ -35,6 +35,7 @@ import torch
 from torch import nn
 
 from mmlab._validation import RandomState, check_choice, check_positive_int, seed_from_random_state
+from mmlab.coordination._contrastive import mlp
 
 __all__ = ["FiLM", "SlotReader", "SlotTask", "make_slot_task", "slot_gamma_blocks"]
 
@@ -274,7 +275,7 @@ class SlotReader(nn.Module):
             self.head = nn.Linear(width, n_classes)
         else:
             hidden = check_positive_int(hidden, "hidden")
-            self.head = nn.Sequential(nn.Linear(width + self.n_slots, hidden), nn.ReLU(), nn.Linear(hidden, n_classes))
+            self.head = mlp(width + self.n_slots, n_classes, hidden=hidden)
 
     def features(self, images: torch.Tensor) -> torch.Tensor:
         """The shared encoder on every slot: ``(batch, n_slots * channels)``, slot-major.

@@ -34,12 +34,9 @@ import torch
 from torch import nn
 
 from mmlab._validation import RandomState, check_positive_int, check_scalar, seed_from_random_state
+from mmlab.coordination._contrastive import mlp
 
 __all__ = ["CyclicTranslator", "fit_cyclic_translator"]
-
-
-def _mlp(d_in: int, hidden: int, d_out: int) -> nn.Sequential:
-    return nn.Sequential(nn.Linear(d_in, hidden), nn.ReLU(), nn.Linear(hidden, d_out))
 
 
 class CyclicTranslator(nn.Module):
@@ -85,10 +82,10 @@ class CyclicTranslator(nn.Module):
         n_classes = check_positive_int(n_classes, "n_classes")
         code_dim = check_positive_int(code_dim, "code_dim")
         hidden = check_positive_int(hidden, "hidden")
-        self.encode_source = _mlp(source_dim, hidden, code_dim)
-        self.decode_target = _mlp(code_dim, hidden, target_dim)
-        self.encode_target = _mlp(target_dim, hidden, code_dim)
-        self.decode_source = _mlp(code_dim, hidden, source_dim)
+        self.encode_source = mlp(source_dim, code_dim, hidden=hidden)
+        self.decode_target = mlp(code_dim, target_dim, hidden=hidden)
+        self.encode_target = mlp(target_dim, code_dim, hidden=hidden)
+        self.decode_source = mlp(code_dim, source_dim, hidden=hidden)
         self.head = nn.Sequential(nn.ReLU(), nn.Linear(code_dim, n_classes))
 
     def forward(self, source: torch.Tensor) -> torch.Tensor:

@@ -38,6 +38,7 @@ import torch
 from torch import nn
 
 from mmlab._validation import RandomState, check_positive_int, seed_from_random_state
+from mmlab.coordination._contrastive import mlp
 from mmlab.transfer._adapters import cosine_logits
 
 __all__ = ["NumberPairs", "ZeroShotProjector", "make_number_pairs", "split_classes"]
@@ -85,7 +86,7 @@ class ZeroShotProjector(nn.Module):
             self.map = nn.Linear(in_dim, embed_dim)
         else:
             hidden = check_positive_int(hidden, "hidden")
-            self.map = nn.Sequential(nn.Linear(in_dim, hidden), nn.ReLU(), nn.Linear(hidden, embed_dim))
+            self.map = mlp(in_dim, embed_dim, hidden=hidden)
         self.scale = float(scale)
         self.embed_dim = embed_dim
 

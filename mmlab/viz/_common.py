@@ -108,6 +108,39 @@ def plot_history(
 # --------------------------------------------------------------------------- #
 # shared private helpers
 # --------------------------------------------------------------------------- #
+def _label_axes(ax: Any, xlabel: str, ylabel: str, title: str, **legend: Any) -> Any:
+    """Set the axis labels and the title of ``ax``; given legend options, draw its legend with them. Return ``ax``.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    xlabel, ylabel, title : str
+    **legend
+        Keyword arguments of ``ax.legend`` (``loc=``, ``fontsize=`` ...); none, no legend.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``, so a plotting function can end with ``return _label_axes(ax, ...)``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> _, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], [0, 1], label="identity")
+    >>> ax = _label_axes(ax, "x", "y", "A line", loc="best")
+    >>> ax.get_xlabel(), ax.get_title(), ax.get_legend() is not None
+    ('x', 'A line', True)
+    >>> plt.close("all")
+    """
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    if legend:
+        ax.legend(**legend)
+    return ax
+
+
 def _check_table(table: Any, name: str) -> None:
     if not isinstance(table, pd.DataFrame):
         raise TypeError(

@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from mmlab._validation import check_array
 from mmlab.quantify.pid._result import ATOMS
+from mmlab.viz._common import _label_axes
 
 __all__ = [
     "ATOM_COLORS",
@@ -151,9 +152,7 @@ def plot_atoms(
             top = max(top, float(np.max(exact)))
     ax.axhline(0.0, color="0.5", lw=0.8)
     ax.set_xticks(x, labels)
-    ax.set_ylabel(ylabel)
-    ax.set_xlabel(xlabel)
-    ax.set_title(title)
+    _label_axes(ax, xlabel, ylabel, title)
     ax.set_ylim(min(0.0, float(np.min(atoms)) * 1.1), top * 1.25)
     handles, names = ax.get_legend_handles_labels()
     order = sorted(range(len(names)), key=lambda i: names[i] not in ATOM_LABELS)  # atoms first, marks last
@@ -205,11 +204,7 @@ def plot_atoms_path(
     for j, (label, color) in enumerate(zip(ATOM_LABELS, ATOM_COLORS, strict=True)):
         ax.plot(tv, a[:, j], color=color, marker=".", label=label)
     ax.plot(tv, a.sum(axis=1), color="k", linestyle="--", label="I(X1,X2;Y)")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return ax
+    return _label_axes(ax, xlabel, ylabel, title, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
 
 # --------------------------------------------------------------------------- #
@@ -398,9 +393,7 @@ def plot_model_selection(
             raise ValueError(f"data set {name!r}: distances and accuracies name different models.")
         for k, model in enumerate(models):
             ax.scatter(distances[name][model], 100 * accuracies[name][model], s=60, color=f"C{k}", label=model)
-        ax.set_title(f"data: {name}")
-        ax.set_xlabel("interaction distance to the data")
-        ax.set_ylabel("test accuracy (%)")
+        _label_axes(ax, "interaction distance to the data", "test accuracy (%)", f"data: {name}")
         ax.set_xlim(-0.05, 2.05)
         ax.set_ylim(0, 105)
     axes[0].legend(loc="lower right", fontsize="small")
@@ -465,11 +458,9 @@ def plot_emap(
     ax.bar(pos + 0.18, proj, 0.36, label="EMAP projection of f", color="C1")
     ax.set_xticks(pos, names)
     ax.set_ylim(0, 105)
-    ax.set_xlabel("task the model was trained on")
-    ax.set_ylabel("test accuracy (%)")
-    ax.set_title(title)
-    ax.legend(loc="lower left", fontsize="small")
-    return ax
+    return _label_axes(
+        ax, "task the model was trained on", "test accuracy (%)", title, loc="lower left", fontsize="small"
+    )
 
 
 def plot_strengths(
@@ -521,11 +512,14 @@ def plot_strengths(
         v = np.sort(s)
         # several curves can coincide (e.g. at exactly 0): vary the line style so each stays visible
         ax.plot(np.linspace(0, 100, v.size), v, color=f"C{k}", lw=2.5 if k == 0 else 2, ls=styles[k % 4], label=label)
-    ax.set_xlabel("sample percentile (sorted by strength)")
-    ax.set_ylabel(r"$\|\partial^2 f_c / \partial x_A \partial x_B\|_F$")
-    ax.set_title(title)
-    ax.legend(loc="upper left", fontsize="small")
-    return ax
+    return _label_axes(
+        ax,
+        "sample percentile (sorted by strength)",
+        r"$\|\partial^2 f_c / \partial x_A \partial x_B\|_F$",
+        title,
+        loc="upper left",
+        fontsize="small",
+    )
 
 
 def plot_contributions(
@@ -594,11 +588,14 @@ def plot_contributions(
             ax.scatter(d[rows, 0], d[rows, 1], s=10, alpha=0.6, color=colour, label=f"{kind} ({rows.mean():.0%})")
     ax.axhline(0.0, color="0.5", lw=0.8)
     ax.axvline(0.0, color="0.5", lw=0.8)
-    ax.set_xlabel(f"contribution of {labels[0]} to the log-odds of class 1")
-    ax.set_ylabel(f"contribution of {labels[1]} to the log-odds of class 1")
-    ax.set_title(title)
-    ax.legend(loc="best", fontsize="small")
-    return ax
+    return _label_axes(
+        ax,
+        f"contribution of {labels[0]} to the log-odds of class 1",
+        f"contribution of {labels[1]} to the log-odds of class 1",
+        title,
+        loc="best",
+        fontsize="small",
+    )
 
 
 # --------------------------------------------------------------------------- #
@@ -646,12 +643,7 @@ def plot_probe_curves(
     """
     import matplotlib.pyplot as plt
 
-    if not isinstance(curves, Mapping) or not all(
-        hasattr(c, "steps") and hasattr(c, "accuracy") for c in curves.values()
-    ):
-        raise TypeError("curves must be a mapping of model name to ProbeCurves (steps, accuracy).")
-    if not curves:
-        raise ValueError("curves must hold at least one model.")
+    _check_curves(curves, "model", "ProbeCurves", ("steps", "accuracy"))
     first = next(iter(curves.values()))
     names = list(first.accuracy) if sets is None else list(sets)
     for model, c in curves.items():
@@ -666,12 +658,8 @@ def plot_probe_curves(
             ax.plot(c.steps, c.accuracy[s], color=f"C{k}", ls=styles[j % 4], lw=2, label=f"{model}: {s}")
     if reference is not None:
         ax.axhline(reference, color="0.5", ls=":", lw=1)
-    ax.set_xlabel("optimisation step")
-    ax.set_ylabel("accuracy")
     ax.set_ylim(0, 1.02)
-    ax.set_title(title)
-    ax.legend(loc="lower right", fontsize="small", ncol=2)
-    return ax
+    return _label_axes(ax, "optimisation step", "accuracy", title, loc="lower right", fontsize="small", ncol=2)
 
 
 def plot_robustness_curves(
@@ -739,12 +727,10 @@ def plot_robustness_curves(
         ax.axvline(level, color="0.3", lw=1)
     if reference is not None:
         ax.axhline(reference, color="0.5", ls=":", lw=1, label="chance")
-    ax.set_xlabel(f"noise level on {modality} ({getattr(study, 'kind', 'noise')})")
-    ax.set_ylabel("test accuracy")
     ax.set_ylim(0, 1.02)
-    ax.set_title(title or f"Robustness to noise on {modality}")
-    ax.legend(loc="lower left", fontsize="small")
-    return ax
+    xlabel = f"noise level on {modality} ({getattr(study, 'kind', 'noise')})"
+    title = title or f"Robustness to noise on {modality}"
+    return _label_axes(ax, xlabel, "test accuracy", title, loc="lower left", fontsize="small")
 
 
 def plot_heterogeneity(matrix: Any, *, ax: Any = None, title: str = "Modality heterogeneity by transfer") -> Any:
@@ -795,9 +781,7 @@ def plot_heterogeneity(matrix: Any, *, ax: Any = None, title: str = "Modality he
             ax.text(j, i, f"{d[i, j]:+.2f}", ha="center", va="center", fontsize="small")
     ax.set_xticks(range(len(names)), names)
     ax.set_yticks(range(len(names)), names)
-    ax.set_xlabel("target modality j")
-    ax.set_ylabel("source modality i")
-    ax.set_title(title)
+    _label_axes(ax, "target modality j", "source modality i", title)
     ax.figure.colorbar(image, ax=ax, label="d(i → j): accuracy lost by transfer")
     return ax
 
@@ -841,12 +825,7 @@ def plot_learning_curves(
     """
     import matplotlib.pyplot as plt
 
-    if not isinstance(curves, Mapping) or not all(
-        hasattr(c, "train_loss") and hasattr(c, "val_loss") for c in curves.values()
-    ):
-        raise TypeError("curves must be a mapping of run name to LearningCurves (train_loss, val_loss).")
-    if not curves:
-        raise ValueError("curves must hold at least one run.")
+    _check_curves(curves, "run", "LearningCurves", ("train_loss", "val_loss"))
     ax = axes
     if ax is None:
         _, ax = plt.subplots(figsize=(7.0, 4.0))
@@ -857,11 +836,7 @@ def plot_learning_curves(
         epochs = range(len(c.train_loss[h]))
         ax.plot(epochs, c.train_loss[h], color=f"C{k}", lw=2, label=f"{name}: training")
         ax.plot(epochs, c.val_loss[h], color=f"C{k}", lw=2, ls="--", label=f"{name}: validation")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("cross-entropy (nats)")
-    ax.set_title(title)
-    ax.legend(loc="upper right", fontsize="small", ncol=2)
-    return ax
+    return _label_axes(ax, "epoch", "cross-entropy (nats)", title, loc="upper right", fontsize="small", ncol=2)
 
 
 def plot_equivariance_map(
@@ -904,8 +879,19 @@ def plot_equivariance_map(
     styles = ("-", "--", "-.", ":")
     for k, (name, v) in enumerate(lines.items()):
         ax.plot(np.arange(v.size), v, marker="o", ms=3, lw=2, ls=styles[k % 4], color=f"C{k}", label=name)
-    ax.set_xlabel("position on the grid (output time step)")
-    ax.set_ylabel(r"mean $|f(\rho(g)x) - \rho(g)f(x)|$")
-    ax.set_title(title)
-    ax.legend(loc="upper center", fontsize="small")
-    return ax
+    return _label_axes(
+        ax,
+        "position on the grid (output time step)",
+        r"mean $|f(\rho(g)x) - \rho(g)f(x)|$",
+        title,
+        loc="upper center",
+        fontsize="small",
+    )
+
+
+def _check_curves(curves: Any, key: str, kind: str, attributes: Sequence[str]) -> None:
+    """Raise unless ``curves`` is a non-empty mapping of ``key`` names to ``kind`` objects with ``attributes``."""
+    if not isinstance(curves, Mapping) or not all(all(hasattr(c, a) for a in attributes) for c in curves.values()):
+        raise TypeError(f"curves must be a mapping of {key} name to {kind} ({', '.join(attributes)}).")
+    if not curves:
+        raise ValueError(f"curves must hold at least one {key}.")

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from mmlab._validation import check_array, check_fraction, check_positive_int, check_random_state, check_same_length
-from mmlab.viz._common import _binary_levels, _check_frame, _check_table
+from mmlab.viz._common import _binary_levels, _check_frame, _check_table, _label_axes
 
 __all__ = [
     "plot_cell_table",
@@ -109,10 +109,7 @@ def plot_coefficients(
         ax.legend(loc="best")
     ax.axvline(0.0, color="0.5", lw=0.8, ls="--")
     ax.set_yticks(pos, [str(t) for t in terms])
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("term")
-    ax.set_title(title)
-    return ax
+    return _label_axes(ax, xlabel, "term", title)
 
 
 # --------------------------------------------------------------------------- #
@@ -226,11 +223,9 @@ def plot_interaction(
             alpha=0.2,
             label=f"{label}: {100 * (1 - alpha):g}% CI of the mean",
         )
-    ax.set_xlabel(xlabel or x)
-    ax.set_ylabel(ylabel or y)
-    ax.set_title(title or f"{y} vs {x}, one line per {group}")
-    ax.legend(loc="best", fontsize="small")
-    return ax
+    return _label_axes(
+        ax, xlabel or x, ylabel or y, title or f"{y} vs {x}, one line per {group}", loc="best", fontsize="small"
+    )
 
 
 def plot_residuals(
@@ -299,11 +294,14 @@ def plot_residuals(
         grid = np.linspace(xs.min(), xs.max(), 2)
         ax.plot(grid, intercept + slope * grid, color=f"C{k}", lw=2, label=f"{label}: trend {slope:+.2f} per unit")
     ax.axhline(0.0, color="0.5", lw=0.8, ls="--")
-    ax.set_xlabel(xlabel or x)
-    ax.set_ylabel("residual (observed − fitted)")
-    ax.set_title(title or f"Residuals vs {x}, by {group}")
-    ax.legend(loc="best", fontsize="small")
-    return ax
+    return _label_axes(
+        ax,
+        xlabel or x,
+        "residual (observed − fitted)",
+        title or f"Residuals vs {x}, by {group}",
+        loc="best",
+        fontsize="small",
+    )
 
 
 # --------------------------------------------------------------------------- #
@@ -391,9 +389,7 @@ def plot_score_bars(
     ax.set_xticklabels(groups)
     if ylim is not None:
         ax.set_ylim(*ylim)
-    ax.set_xlabel(xlabel or "")
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    _label_axes(ax, xlabel or "", ylabel, title)
     if len(bars) > 4:  # many names: keep the legend off the bars
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     elif len(bars) > 1 or reference is not None:
@@ -444,9 +440,7 @@ def plot_cell_table(
         ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize="small")
     ax.set_xticks(range(t.shape[1]))
     ax.set_yticks(range(t.shape[0]))
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    _label_axes(ax, xlabel, ylabel, title)
     ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label=value_label)
     return ax
 
@@ -517,10 +511,7 @@ def plot_per_sample(
         ax.axhline(float(reference), color="gray", ls="--", lw=1)
     ax.set_xticks(range(len(levels)))
     ax.set_xticklabels([names.get(level, str(level)) for level in levels])
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    return ax
+    return _label_axes(ax, xlabel, ylabel, title)
 
 
 def plot_params_vs_score(
@@ -577,10 +568,7 @@ def plot_params_vs_score(
     ax.xaxis.set_minor_formatter(NullFormatter())
     if ylim is not None:
         ax.set_ylim(*ylim)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    return ax
+    return _label_axes(ax, xlabel, ylabel, title)
 
 
 # --------------------------------------------------------------------------- #
@@ -629,10 +617,7 @@ def plot_canonical_pairs(
         _, ax = plt.subplots(figsize=(3.8, 3.6))
     ax.scatter(a[:k], b[:k], s=6, alpha=0.5)
     ax.annotate(f"corr = {np.corrcoef(a, b)[0, 1]:.2f}", (0.03, 0.93), xycoords="axes fraction", fontsize="small")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    return ax
+    return _label_axes(ax, xlabel, ylabel, title)
 
 
 def plot_similarity(
@@ -669,9 +654,7 @@ def plot_similarity(
     if ax is None:
         _, ax = plt.subplots(figsize=(4.2, 3.6))
     im = ax.imshow(s[:k, :k], cmap="viridis")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    _label_axes(ax, xlabel, ylabel, title)
     ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="similarity")
     return ax
 
@@ -738,11 +721,7 @@ def plot_series(
         ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.legend(loc="best", fontsize="small")
-    return ax
+    return _label_axes(ax, xlabel, ylabel, title, loc="best", fontsize="small")
 
 
 def plot_cost_curves(
@@ -826,8 +805,6 @@ def plot_probe_table(
     ax.set_xticklabels([str(c) for c in table.columns])
     ax.set_yticks(range(t.shape[0]))
     ax.set_yticklabels([str(r) for r in table.index])
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title if chance is None else f"{title} (chance {chance:.2f})")
+    _label_axes(ax, xlabel, ylabel, title if chance is None else f"{title} (chance {chance:.2f})")
     ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="accuracy")
     return ax

@@ -9,33 +9,19 @@ A margin that held only for seed 0 would fail here.
 
 from __future__ import annotations
 
-import ast
 import itertools
-import json
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from lecture_exercises import quick_sizes
 
 import mmlab.align.experiments as ax
 from mmlab.align import assignment, dtw, optimal_transport, sinkhorn
 from mmlab.data import load_digit_strings, make_warped_pair
 
-ROOT = Path(__file__).resolve().parents[2]
-LECTURES = ROOT / "lectures" / "2_alignment"
-
-
-@cache
-def quick_sizes(notebook: str) -> dict:
-    """The ``"quick"`` row of the ``mmlab.sizes({...})`` table in the notebook's setup cell."""
-    cells = json.loads((LECTURES / notebook).read_text(encoding="utf-8"))["cells"]
-    setup = next("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    for node in ast.walk(ast.parse(setup)):
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "sizes":
-            return dict(ast.literal_eval(node.args[0])["quick"])
-    raise AssertionError(f"{notebook}: no mmlab.sizes(...) table in the setup cell")
+LECTURES = "lectures/2_alignment/"
 
 
 @cache
@@ -56,7 +42,7 @@ def _one_thread():
 def test_lecture_01_claims_hold_across_seeds(seed):
     from mmlab.quantify import exact_pid, from_samples, mutual_information
 
-    s = quick_sizes("01_connections_and_matching.ipynb")
+    s = quick_sizes(LECTURES + "01_connections_and_matching.ipynb")
     train, test = splits()["train"], splits()["test"]
     clean = ax.match_spoken_to_images(train, test, image_noise=0.0, random_state=seed)
     heard = np.concatenate([p.argmax(1) for p in clean.audio_probs])
@@ -88,7 +74,7 @@ def test_lecture_01_claims_hold_across_seeds(seed):
 
 # --------------------------------------------------------------------------- 02: dynamic time warping
 def test_lecture_02_planted_warping_claim_holds_across_seeds(seed):
-    s = quick_sizes("02_dynamic_time_warping.ipynb")
+    s = quick_sizes(LECTURES + "02_dynamic_time_warping.ipynb")
     found = {}
     for noise in (0.0, 0.1):
         draws = [make_warped_pair(40, noise=noise, random_state=1000 * seed + k) for k in range(s["noise_draws"])]
@@ -107,7 +93,7 @@ def test_lecture_02_planted_warping_claim_holds_across_seeds(seed):
 # --------------------------------------------------------------------------- 03: CTC
 @pytest.mark.slow
 def test_lecture_03_claims_hold_across_seeds(seed):
-    s = quick_sizes("03_connectionist_temporal_classification.ipynb")
+    s = quick_sizes(LECTURES + "03_connectionist_temporal_classification.ipynb")
     run = ax.run_ctc(
         splits()["train"],
         splits()["test"],
@@ -129,7 +115,7 @@ def test_lecture_03_claims_hold_across_seeds(seed):
 def test_lecture_04_claims_hold_across_seeds(seed):
     from mmlab.quantify import mutual_information
 
-    s = quick_sizes("04_clustering_targets.ipynb")
+    s = quick_sizes(LECTURES + "04_clustering_targets.ipynb")
     run = ax.run_clustering_targets(
         splits()["train"],
         splits()["test"],
@@ -147,7 +133,7 @@ def test_lecture_04_claims_hold_across_seeds(seed):
 # --------------------------------------------------------------------------- 05: attention and graphs
 @pytest.mark.slow
 def test_lecture_05_claims_hold_across_seeds(seed):
-    s = quick_sizes("05_cross_modal_attention_and_graphs.ipynb")
+    s = quick_sizes(LECTURES + "05_cross_modal_attention_and_graphs.ipynb")
     run = ax.run_attention_vs_late(
         splits()["train"], splits()["test"], epochs=s["epochs"], hidden=s["hidden"], random_state=seed, device="cpu"
     )

@@ -65,6 +65,23 @@ def test_training_learns_a_text_dependent_distribution():
     assert drawn.tolist() == [[1, 1, 1, 1], [2, 2, 2, 2]]
 
 
+def test_text_features_condition_the_prior_through_a_linear_layer():
+    features = torch.tensor([[1.0, 0.0], [0.0, 1.0]]).repeat(64, 1)  # e.g. a word's trigram features
+    tokens = torch.tensor([[1, 1, 1, 1], [2, 2, 2, 2]]).repeat(64, 1)
+    prior = TokenPrior(3, 4, text_features=2, hidden=16, dropout=0.0)
+    assert not hasattr(prior, "text_gru")
+    history = fit_generator(prior, [features, tokens], epochs=30, lr=1e-2, progress=False, device="cpu")
+    assert history.loss[-1] < 0.1 * history.loss[0]
+    assert prior.nll(features[:2], tokens[:2]).shape == (2,)
+    assert prior.sample(features[:2], random_state=0, temperature=0.5).tolist() == [[1, 1, 1, 1], [2, 2, 2, 2]]
+    with pytest.raises(TypeError, match="floating point"):
+        prior.nll(text_tokens(["one", "two"]), tokens[:2])  # character tokens are not features
+    with pytest.raises(ValueError, match="text_features"):
+        prior.nll(torch.zeros(2, 3), tokens[:2])
+    with pytest.raises(ValueError, match="conditional prior"):
+        TokenPrior(3, 4, conditional=False, text_features=2)
+
+
 @pytest.mark.parametrize(
     "call, err, match",
     [

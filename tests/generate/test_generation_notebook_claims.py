@@ -8,15 +8,13 @@ margin that held only for seed 0 fails here.
 
 from __future__ import annotations
 
-import ast
-import json
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from lecture_exercises import ROOT, quick_sizes
 
 import mmlab
 from mmlab.generate import (
@@ -41,18 +39,10 @@ from mmlab.generate import (
 )
 from mmlab.train import fit
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-@cache
-def quick_sizes(path: str) -> dict:
-    """The ``"quick"`` row of the ``mmlab.sizes({...})`` table in the notebook's first code cell."""
-    cells = json.loads((ROOT / path).read_text(encoding="utf-8"))["cells"]
-    setup = next("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    for node in ast.walk(ast.parse(setup)):
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "sizes":
-            return dict(ast.literal_eval(node.args[0])["quick"])
-    raise AssertionError(f"{path}: no mmlab.sizes(...) table in the setup cell")
+def _fit(model, inputs, seed, **options):
+    """``fit_generator`` as the notebooks call it (on the CPU, no progress bar), seeded with the test's seed."""
+    return fit_generator(model, inputs, random_state=seed, progress=False, device="cpu", **options)
 
 
 @cache
@@ -84,27 +74,11 @@ def test_lecture_01_claims_hold_across_seeds(seed):
     mmlab.seed_everything(seed)
     dims = dict(latent_dim=s["latent_dim"], hidden=s["hidden"])
     cvae = CVAE(64, cond_dim=64, **dims)
-    h = fit_generator(
-        cvae,
-        [train.image, train.text_std],
-        val=[val.image, val.text_std],
-        keep_best=True,
-        epochs=s["epochs"],
-        random_state=seed,
-        progress=False,
-        device="cpu",
+    h = _fit(
+        cvae, [train.image, train.text_std], seed, val=[val.image, val.text_std], keep_best=True, epochs=s["epochs"]
     )
     vae = CVAE(64, **dims)
-    hv = fit_generator(
-        vae,
-        [train.image],
-        val=[val.image],
-        keep_best=True,
-        epochs=s["epochs"],
-        random_state=seed,
-        progress=False,
-        device="cpu",
-    )
+    hv = _fit(vae, [train.image], seed, val=[val.image], keep_best=True, epochs=s["epochs"])
     kl_c = h.metrics["val_kl"][int(np.argmin(h.val_loss))]
     kl_v = hv.metrics["val_kl"][int(np.argmin(hv.val_loss))]
     assert kl_v - kl_c > 0.7 and kl_c > 0.3, (kl_c, kl_v)
@@ -117,15 +91,8 @@ def test_lecture_01_claims_hold_across_seeds(seed):
     blind = recognition_rate(judge, cvae.sample(test.text_std[missing], random_state=seed), test.y[missing])
     assert blind < 0.25, blind
     audio = CVAE(64, cond_dim=480, **dims)
-    fit_generator(
-        audio,
-        [train.image, train.audio_std],
-        val=[val.image, val.audio_std],
-        keep_best=True,
-        epochs=s["epochs"],
-        random_state=seed,
-        progress=False,
-        device="cpu",
+    _fit(
+        audio, [train.image, train.audio_std], seed, val=[val.image, val.audio_std], keep_best=True, epochs=s["epochs"]
     )
     audio_rate = recognition_rate(judge, audio.sample(test.audio_std, random_state=seed), test.y)
     speech_acc = recognition_rate(fit_judge(train.audio, train.y, standardize=True, C=0.1), test.audio, test.y)
@@ -143,34 +110,22 @@ def test_lecture_02_claims_hold_across_seeds(seed):
     mmlab.seed_everything(seed)
     vq = VQVAE(codebook_size=s["codebook"])
     vq.init_codebook(train.image[:256], random_state=seed)
-    fit_generator(vq, [train.image], epochs=s["vq_epochs"], lr=2e-3, random_state=seed, progress=False, device="cpu")
+    _fit(vq, [train.image], seed, epochs=s["vq_epochs"], lr=2e-3)
     assert recognition_rate(judge, vq.reconstruct(test.image), test.y) > 0.85
     assert vq.codes_used(train.image) >= 0.75 * s["codebook"]
     tokens = {k: vq.encode(v.image) for k, v in d.items()}
     prior = TokenPrior(s["codebook"], vq.n_tokens, hidden=s["prior_hidden"])
-    fit_generator(
+    _fit(
         prior,
         [train.text_tokens, tokens["train"]],
+        seed,
         val=[val.text_tokens, tokens["val"]],
         keep_best=True,
         epochs=s["prior_epochs"],
         lr=3e-3,
-        random_state=seed,
-        progress=False,
-        device="cpu",
     )
     blind = TokenPrior(s["codebook"], vq.n_tokens, hidden=s["prior_hidden"], conditional=False)
-    fit_generator(
-        blind,
-        [tokens["train"]],
-        val=[tokens["val"]],
-        keep_best=True,
-        epochs=s["prior_epochs"],
-        lr=3e-3,
-        random_state=seed,
-        progress=False,
-        device="cpu",
-    )
+    _fit(blind, [tokens["train"]], seed, val=[tokens["val"]], keep_best=True, epochs=s["prior_epochs"], lr=3e-3)
     with torch.no_grad():
         nll_c = prior.nll(test.text_tokens, tokens["test"]).mean().item()
         nll_u = blind.nll(None, tokens["test"]).mean().item()
@@ -207,14 +162,7 @@ def test_lecture_03_claims_hold_across_seeds(seed):
     assert recognition_rate(judge_a, test.audio, test.y) > 0.7
     mmlab.seed_everything(seed)
     mfm = MFM([64, 480], 10, names=("image", "audio"))
-    fit_generator(
-        mfm,
-        [train.image, train.audio, train.y],
-        epochs=s["mfm_epochs"],
-        random_state=seed,
-        progress=False,
-        device="cpu",
-    )
+    _fit(mfm, [train.image, train.audio, train.y], seed, epochs=s["mfm_epochs"])
     images, spectra = mfm.generate(s["n_pairs"], random_state=seed)
     prior = coherence(judge_i.predict(images.numpy()), judge_a.predict(spectra.numpy()))
     assert prior.agreement > 0.3 and prior.lift > 3, prior
@@ -286,8 +234,8 @@ def test_lecture_04_claims_hold_across_seeds(seed):
     few = np.concatenate([rng.choice(np.flatnonzero(y_train == c), k, replace=False) for c in range(10)])
     held = np.concatenate([rng.choice(np.flatnonzero(y_test == c), k, replace=False) for c in range(10)])
     small, big = CVAE(64), CVAE(64)
-    fit_generator(small, [train.image[few]], epochs=s["few_epochs"], random_state=seed, progress=False, device="cpu")
-    fit_generator(big, [train.image], epochs=s["epochs"], random_state=seed, progress=False, device="cpu")
+    _fit(small, [train.image[few]], seed, epochs=s["few_epochs"])
+    _fit(big, [train.image], seed, epochs=s["epochs"])
     ref = rng.choice(train.n, test.n, replace=False)
     r_few = memorisation_ratio(small.sample(n=500, random_state=seed), train.image[few], test.image[held])
     r_all = memorisation_ratio(big.sample(n=500, random_state=seed), train.image[ref], test.image)
@@ -296,18 +244,14 @@ def test_lecture_04_claims_hold_across_seeds(seed):
     onehot = lambda labels: F.one_hot(labels, 10).float()  # noqa: E731
     biased, _ = plant_faint_style(train.image, train.y, target=0, target_share=0.8, other_share=0.2, random_state=seed)
     skewed = CVAE(64, cond_dim=10)
-    fit_generator(
-        skewed, [biased, onehot(train.y)], epochs=s["epochs"], random_state=seed, progress=False, device="cpu"
-    )
+    _fit(skewed, [biased, onehot(train.y)], seed, epochs=s["epochs"])
     asked = torch.arange(10).repeat_interleave(s["per_class"])
     faint = is_faint(skewed.sample(onehot(asked), random_state=seed))
     a = asked.numpy()
     assert faint[a == 0].mean() > 0.7 and faint[a != 0].mean() < 0.35, (faint[a == 0].mean(), faint[a != 0].mean())
 
     fair = CVAE(64, cond_dim=10)
-    fit_generator(
-        fair, [train.image, onehot(train.y)], epochs=s["epochs"], random_state=seed, progress=False, device="cpu"
-    )
+    _fit(fair, [train.image, onehot(train.y)], seed, epochs=s["epochs"])
     reference = train.image[ref].numpy()
     gens = {
         "CVAE": fair.sample(onehot(asked), random_state=seed).numpy(),
@@ -356,9 +300,7 @@ def test_lab_claims_hold_across_seeds(seed):
     train, val = d["train"], d["val"]
     mmlab.seed_everything(seed)
     cvae = CVAE(64, cond_dim=64)
-    fit_generator(
-        cvae, [train.image, train.text_std], epochs=s["cvae_epochs"], random_state=seed, progress=False, device="cpu"
-    )
+    _fit(cvae, [train.image, train.text_std], seed, epochs=s["cvae_epochs"])
     from mmlab.generate import evaluate_terms
 
     library_kl = evaluate_terms(cvae, [val.image, val.text_std])["kl"]
@@ -373,19 +315,12 @@ def test_lab_claims_hold_across_seeds(seed):
     assert np.mean(judge.predict(drawn.numpy()) == val.said[named.numpy()]) > 0.5
     vq = VQVAE()
     vq.init_codebook(train.image[:256], random_state=seed)
-    fit_generator(vq, [train.image], epochs=s["vq_epochs"], lr=2e-3, random_state=seed, progress=False, device="cpu")
+    _fit(vq, [train.image], seed, epochs=s["vq_epochs"], lr=2e-3)
     with torch.no_grad():
         _, yours = quantize(vq.encode_vectors(val.image), vq.codebook)
     assert float((yours.view(-1, vq.n_tokens) == vq.encode(val.image)).float().mean()) > 0.995
     mfm = MFM([64, 480], 10, names=("image", "audio"))
-    fit_generator(
-        mfm,
-        [train.image, train.audio, train.y],
-        epochs=s["mfm_epochs"],
-        random_state=seed,
-        progress=False,
-        device="cpu",
-    )
+    _fit(mfm, [train.image, train.audio, train.y], seed, epochs=s["mfm_epochs"])
     judge_a = fit_judge(train.audio, train.y, standardize=True, C=0.1)
     images, spectra = mfm.generate(s["n_pairs"], random_state=seed)
     agreement, chance = coherence_with_chance(judge.predict(images.numpy()), judge_a.predict(spectra.numpy()))

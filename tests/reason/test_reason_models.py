@@ -215,3 +215,15 @@ def test_bad_inputs():
         standard_interventions("hexagon")
     qa = make_scene_qa(4, random_state=0)
     assert qa.n == 4
+
+
+@pytest.mark.slow
+def test_logic_probes_trains_the_plain_model_on_the_forms_asked():
+    import mmlab.reason.experiments as rx
+
+    nmn = NeuralModuleNetwork(dim=8)
+    with pytest.raises(ValueError, match="forms must be"):
+        rx.logic_probes(nmn, n=10, epochs=1, train_forms=("tautology",))
+    # trained on contradictions only (always "no"), the plain model says "no" to them on the probes
+    scores = rx.logic_probes(nmn, n=300, epochs=5, train_forms=("contradiction",), random_state=0).scores
+    assert scores["contradiction_yes"]["plain"] < 0.2

@@ -7,28 +7,13 @@ the notebook calls, and checks the same margins as the notebook's ``claim``.
 
 from __future__ import annotations
 
-import ast
-import json
-from functools import cache
-from pathlib import Path
-
 import pytest
 import torch
+from lecture_exercises import quick_sizes
 
 import mmlab.reason.experiments as rx
 
-LECTURES = Path(__file__).resolve().parents[2] / "lectures" / "3_reasoning"
-
-
-@cache
-def quick_sizes(notebook: str) -> dict:
-    """The ``"quick"`` row of the ``mmlab.sizes({...})`` table in the notebook's setup cell."""
-    cells = json.loads((LECTURES / notebook).read_text(encoding="utf-8"))["cells"]
-    setup = next("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    for node in ast.walk(ast.parse(setup)):
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "sizes":
-            return dict(ast.literal_eval(node.args[0])["quick"])
-    raise AssertionError(f"{notebook}: no mmlab.sizes(...) table in the setup cell")
+LECTURES = "lectures/3_reasoning/"
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +26,7 @@ def _one_thread():
 
 @pytest.mark.slow
 def test_lecture_01_claims_hold_across_seeds(seed):
-    s = quick_sizes("01_memory_and_tree_structure.ipynb")
+    s = quick_sizes(LECTURES + "01_memory_and_tree_structure.ipynb")
     m = rx.memory_vs_memoryless(n=s["n_memory"], epochs=s["epochs_memory"], random_state=seed).scores
     assert m["memory"] > 0.7 and m["memoryless"] < 0.6 and m["memory"] - m["memoryless"] > 0.15, m
     t3 = rx.tree_vs_flat(n=s["n_tree"], epochs=s["epochs_tree"], held_out=3, random_state=seed).scores
@@ -52,7 +37,7 @@ def test_lecture_01_claims_hold_across_seeds(seed):
 
 @pytest.mark.slow
 def test_lecture_02_claims_hold_across_seeds(seed):
-    s = quick_sizes("02_interactive_structure.ipynb")
+    s = quick_sizes(LECTURES + "02_interactive_structure.ipynb")
     r = rx.language_rl(updates=s["updates"], boards=s["boards"], episodes=s["episodes"], random_state=seed).scores
     success = {k: v["success"] for k, v in r.items()}
     assert success["instructed"] > 0.8 and success["ignoring"] < 0.45 and success["random"] < 0.35, success
@@ -61,7 +46,7 @@ def test_lecture_02_claims_hold_across_seeds(seed):
 
 @pytest.mark.slow
 def test_lecture_03_claims_hold_across_seeds(seed):
-    s = quick_sizes("03_neural_modules_and_soft_logic.ipynb")
+    s = quick_sizes(LECTURES + "03_neural_modules_and_soft_logic.ipynb")
     res = rx.nmn_vs_monolithic(n=s["n_qa"], epochs=s["epochs_nmn"], held_out=3, random_state=seed)
     n_, m_ = res.scores["nmn"], res.scores["monolithic"]
     assert n_["held_out"] > 0.9 and n_["held_out"] - m_["held_out"] > 0.2, res.scores
@@ -76,7 +61,7 @@ def test_lecture_03_claims_hold_across_seeds(seed):
 
 @pytest.mark.slow
 def test_lecture_04_claims_hold_across_seeds(seed):
-    s = quick_sizes("04_causal_knowledge_counting.ipynb")
+    s = quick_sizes(LECTURES + "04_causal_knowledge_counting.ipynb")
     c = rx.causal_experiment(n=s["n_causal"], epochs=s["epochs_causal"], random_state=seed).scores
     sp, au = c["spurious"], c["augmented"]
     assert sp["accuracy_correlated"] > 0.95 and sp["invariance_failure"] > 0.5 and sp["covariance_failure"] > 0.5, c

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,6 +15,7 @@ from mmlab.coordination._contrastive import DualEncoder, fit_contrastive, info_n
 from mmlab.coordination._deep_cca import DeepCCA, fit_deep_cca
 from mmlab.coordination._gated import GatedCoordination
 from mmlab.coordination._retrieval import cosine_similarity, mean_reciprocal_rank, recall_at_k
+from mmlab.coordination._training import seeded
 from mmlab.data import make_nonlinear_pairs, make_paired_views
 
 __all__ = [
@@ -27,14 +27,6 @@ __all__ = [
     "linear_vs_deep_cca",
     "negatives_sweep",
 ]
-
-
-@contextlib.contextmanager
-def _seeded(seed: int) -> Iterator[None]:
-    """Initialise models from ``seed`` without touching the caller's global random state."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed % 2**63)
-        yield
 
 
 def _tensors(data: object) -> list[torch.Tensor]:
@@ -114,7 +106,7 @@ def linear_vs_deep_cca(
     data = make_nonlinear_pairs(check_positive_int(n, "n", minimum=8), noise=noise, random_state=seed)
     train, test = data.split((0.5, 0.5), random_state=seed)
     linear = CCA(n_components).fit(*train.modalities)
-    with _seeded(seed):
+    with seeded(seed):
         model = DeepCCA([d.shape[1] for d in train.modalities], out_dim=out_dim)
     losses = fit_deep_cca(model, _tensors(train), epochs=epochs, batch_size=batch_size, random_state=seed)
     h_train, h_test = model.transform(_tensors(train)), model.transform(_tensors(test))
@@ -198,7 +190,7 @@ def contrastive_retrieval(
     n_candidates = check_positive_int(n_candidates, "n_candidates", minimum=10)
     data = make_paired_views(n + n_candidates, noise=noise, random_state=seed)
     train, test = data.subset(np.arange(n)), data.subset(np.arange(n, n + n_candidates))
-    with _seeded(seed):
+    with seeded(seed):
         model = DualEncoder([x.shape[1] for x in train.modalities], embed_dim=embed_dim)
     before = recall_at_k(cosine_similarity(*model.embed(_tensors(test))), 1)
     losses = fit_contrastive(
@@ -262,7 +254,7 @@ def negatives_sweep(
     train, test = data.subset(np.arange(n)), data.subset(np.arange(n, n + n_candidates))
     out = {}
     for b in sizes:
-        with _seeded(seed):
+        with seeded(seed):
             model = DualEncoder([x.shape[1] for x in train.modalities])
         losses = fit_contrastive(
             model, _tensors(train), steps=steps, batch_size=b, temperature=temperature, random_state=seed
@@ -352,7 +344,7 @@ def gated_coordination(
     paired = np.asarray(test.latents["paired"])
     gates, auc = {}, {}
     for kind in gate_inputs:
-        with _seeded(seed):
+        with seeded(seed):
             model = GatedCoordination([x.shape[1] for x in train.modalities], gate_inputs=kind)
         fit_contrastive(
             model,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import torch
@@ -12,17 +10,10 @@ from torch.nn import functional as F
 
 from mmlab._validation import RandomState, check_positive_int, seed_from_random_state
 from mmlab.coordination._ssl import BYOL, SimCLR, augment_signals, fit_byol, fit_simclr, signal_encoder
-from mmlab.coordination._training import train_objective
+from mmlab.coordination._training import seeded, train_objective
 from mmlab.data import make_shifted_signals
 
 __all__ = ["SSLProbes", "ssl_probes"]
-
-
-@contextlib.contextmanager
-def _seeded(seed: int) -> Iterator[None]:
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed % 2**63)
-        yield
 
 
 @dataclass
@@ -104,10 +95,10 @@ def ssl_probes(
 
     encoders = {}
     for name in ("random", "simclr", "byol", "supervised"):
-        with _seeded(seed):
+        with seeded(seed):
             encoders[name] = signal_encoder(length)
     losses = {}
-    with _seeded(seed + 1):
+    with seeded(seed + 1):
         simclr, byol = SimCLR(encoders["simclr"], 32), BYOL(encoders["byol"], 32)
         head = nn.Linear(32, n_classes)
     losses["simclr"] = fit_simclr(simclr, x, augment_signals, epochs=epochs, batch_size=batch_size, random_state=seed)

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from mmlab._validation import RandomState, check_positive_int, seed_from_random_state
+from mmlab.coordination._training import seeded
 from mmlab.data import make_local_scenes, make_shared_private
 from mmlab.fission._clustering import (
     ClusterCorrespondence,
@@ -100,8 +101,7 @@ def fission_probes(
     }
     tables = {}
     for lam in overlaps:
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed % 2**63)
+        with seeded(seed):
             model = SharedPrivateModel([x.shape[1] for x in xs], code_dim=code_dim, overlap=lam)
         fit_fission(model, xs, epochs=epochs, batch_size=batch_size, random_state=seed)
         c_train, c_test = model.codes(xs), model.codes(xt)

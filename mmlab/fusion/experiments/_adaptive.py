@@ -103,9 +103,8 @@ def gates_under_corruption(
     corrupted = [_corrupt_two_sided(part, fraction, scale, mode, _seed(seed, 12, j)) for j, part in enumerate(parts)]
     (train, _), (test, status) = corrupted
     result = train_fusion(train, test, "gated", epochs=epochs, random_state=seed, **{**_TRAIN_DEFAULTS, **train_kwargs})
-    model = result.model.eval()
+    model, xs = _eval_on(result, test)
     with torch.no_grad():
-        xs = [x.to(_device_of(model)) for x in as_xy(test)[0]]
         gates = model.fusion.gates(model.encode(xs))  # (n, 2, out_dim)
     return GateResult(fit=result, gate_a=gates[:, 0].mean(dim=1).cpu().numpy(), status=status)
 
@@ -208,9 +207,8 @@ def shift_on_cue_flip(
         loss=loss,
         **{**_TRAIN_DEFAULTS, **train_kwargs},
     )
-    model = result.model.eval()
+    model, xs = _eval_on(result, test)
     with torch.no_grad():
-        xs = [x.to(_device_of(model)) for x in as_xy(test)[0]]
         enc = model.encode(xs)
         rel = model.fusion.shift(enc).norm(dim=1) / (enc[0].norm(dim=1) + model.fusion.eps)
     return ShiftResult(fit=result, relative_shift=rel.cpu().numpy(), flipped=test.factors[:, cue_col].astype(bool))
@@ -280,6 +278,12 @@ def mixture_weights(
 # --------------------------------------------------------------------------- #
 # private helpers
 # --------------------------------------------------------------------------- #
+def _eval_on(result: FitResult, test: Any) -> tuple[nn.Module, list[torch.Tensor]]:
+    """The trained model of ``result`` in evaluation mode, and the modalities of ``test`` on its device."""
+    model = result.model.eval()
+    return model, [x.to(_device_of(model)) for x in as_xy(test)[0]]
+
+
 class _ShiftCost(nn.Module):
     """Run a shift-fusion classifier and keep the batch's mean relative shift (with gradients)."""
 

@@ -396,7 +396,13 @@ class _PlainOnPercepts(nn.Module):
 
 
 def logic_probes(
-    nmn: nn.Module, *, n: int = 3000, epochs: int = 20, tnorm: str = "product", random_state: RandomState = 0
+    nmn: nn.Module,
+    *,
+    n: int = 3000,
+    epochs: int = 20,
+    tnorm: str = "product",
+    train_forms: Sequence[str] = ("premise", "not", "and", "or"),
+    random_state: RandomState = 0,
 ) -> ExperimentResult:
     """Compose a trained module network's premises with soft logic, and compare with a plain model.
 
@@ -404,7 +410,7 @@ def logic_probes(
     probabilities that the scene holds something filled, each colour, each
     shape and each colour-shape pair) and the question's bag of words, and an
     MLP answers; it
-    is trained on premises and their NOT, AND and OR. Both are then
+    is trained on premises and their NOT, AND and OR (``train_forms``). Both are then
     probed on forms the plain model never saw: ``and_not``,
     ``contradiction`` (e1 AND NOT e1, always "no"), the De Morgan pair
     ``not_and`` / ``or_not`` (same answer by logic), and ``hollow`` (an
@@ -417,6 +423,9 @@ def logic_probes(
         Trained premise model (e.g. from :func:`nmn_vs_monolithic`).
     n, epochs : int
     tnorm : {"product", "lukasiewicz", "godel"}
+    train_forms : sequence of str, default=("premise", "not", "and", "or")
+        The question forms of :data:`LOGIC_FORMS` the plain model is trained on
+        (e.g. add ``"contradiction"``); the probes are the same whatever they are.
     random_state : int, numpy.random.Generator or None
 
     Returns
@@ -429,7 +438,7 @@ def logic_probes(
     Raises
     ------
     TypeError, ValueError
-        On a bad size, random state or t-norm.
+        On a bad size, random state or t-norm, or ``train_forms`` empty or naming an unknown form.
     """
     from mmlab._validation import check_choice
     from mmlab.reason._logic import TNORMS
@@ -439,7 +448,7 @@ def logic_probes(
     n, epochs = check_positive_int(n, "n"), check_positive_int(epochs, "epochs")
     seed = seed_from_random_state(random_state)
     opts = {"n_objects": (1, 4)}
-    train = make_logic_questions(n, ("premise", "not", "and", "or"), random_state=seed, **opts)
+    train = make_logic_questions(n, tuple(train_forms), random_state=seed, **opts)
 
     def percepts(images: np.ndarray) -> torch.Tensor:  # what the scene holds, seen by the module network
         from mmlab.data import SCENE_COLORS, SCENE_SHAPES
