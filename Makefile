@@ -124,7 +124,7 @@ format: $(STAMP)
 
 # Everything CI runs (.ci/run): ruff first, then pytest over mmlab (doctests), tests, lectures and labs.
 test: lint
-	$(PYTEST) --dist loadfile
+	$(PYTEST) --dist loadscope
 
 # The fast loop while editing mmlab: doctests, unit and hygiene tests, without notebooks or slow tests.
 test-fast: $(STAMP)

@@ -10,6 +10,9 @@ the notebooks under lectures/ and labs/, which nbval collects).
   ``--nbval-cell-timeout`` (pyproject: 300 s), after which nbval interrupts the
   kernel and fails the cell (the notebook's remaining cells still report), plus
   ``NOTEBOOK_GRACE`` as a backstop for a kernel that ignores the interrupt.
+- ``make test`` (``--dist loadscope``) schedules by :func:`scheduling_scope`: a file's tests
+  on one worker (a notebook's cells share one kernel), but each seed of a seed test and
+  each lecture's reference answers apart, so that the long tests spread over the workers.
 - The terminal summary lists the slowest notebooks (summed over their cells).
 - Kernels draw with matplotlib's inline backend; this process with Agg.
 """
@@ -17,6 +20,7 @@ the notebooks under lectures/ and labs/, which nbval collects).
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 
 import matplotlib
@@ -49,6 +53,48 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         if item.get_closest_marker("timeout") is None:
             item.add_marker(pytest.mark.timeout(timeout))
+
+
+_SEED_PARAM = re.compile(r"[\[-]seed\d+[\]-]")
+_ANSWER_PARAM = re.compile(r"::test_reference_answer_runs_and_holds\[(lecture_\d+_\d+)-")
+
+
+def scheduling_scope(nodeid: str) -> str:
+    """The unit of work that ``make test`` (``--dist loadscope``) gives one worker: its tests run in one process.
+
+    A file's tests stay together (a notebook's cells share one kernel; a test module's caches are computed
+    once), except the long ones: each seed of a seed-parametrized test is a unit of its own, and the reference
+    answers of one lecture form one unit (they share the models they cache), so that the workers share the
+    long tests evenly.
+
+    >>> scheduling_scope("lectures/1_representation/01_interaction_regression.ipynb::Cell 3")
+    'lectures/1_representation/01_interaction_regression.ipynb'
+    >>> scheduling_scope("tests/align/test_alignment_notebook_claims.py::test_lecture_05_claims[seed4]")
+    'tests/align/test_alignment_notebook_claims.py::test_lecture_05_claims[seed4]'
+    >>> scheduling_scope("tests/test_lecture_exercises.py::test_reference_answer_runs_and_holds[lecture_2_4-exercise4]")
+    'tests/test_lecture_exercises.py::lecture_2_4'
+    """
+    path = nodeid.split("::", 1)[0]
+    if _SEED_PARAM.search(nodeid):
+        return nodeid
+    answer = _ANSWER_PARAM.search(nodeid)
+    if answer:
+        return f"{path}::{answer.group(1)}"
+    return path
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent under -p no:xdist
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """With ``--dist loadscope``, xdist's scope scheduler with :func:`scheduling_scope` as the scope of a test."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class _Scheduler(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return scheduling_scope(nodeid)
+
+    return _Scheduler(config, log)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
