@@ -11,8 +11,8 @@ the notebooks under lectures/ and labs/, which nbval collects).
   kernel and fails the cell (the notebook's remaining cells still report), plus
   ``NOTEBOOK_GRACE`` as a backstop for a kernel that ignores the interrupt.
 - ``make test`` (``--dist loadscope``) schedules by :func:`scheduling_scope`: a file's tests
-  on one worker (a notebook's cells share one kernel), but each seed of a seed test and
-  each lecture's reference answers apart, so that the long tests spread over the workers.
+  on one worker (a notebook's cells share one kernel), but each seed of a file's seed tests
+  and each lecture's reference answers apart, so that the long tests spread over the workers.
 - The terminal summary lists the slowest notebooks (summed over their cells).
 - Kernels draw with matplotlib's inline backend; this process with Agg.
 """
@@ -55,7 +55,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.timeout(timeout))
 
 
-_SEED_PARAM = re.compile(r"[\[-]seed\d+[\]-]")
+_SEED_PARAM = re.compile(r"[\[-](seed\d+)[\]-]")
 _ANSWER_PARAM = re.compile(r"::test_reference_answer_runs_and_holds\[(lecture_\d+_\d+)-")
 
 
@@ -63,20 +63,21 @@ def scheduling_scope(nodeid: str) -> str:
     """The unit of work that ``make test`` (``--dist loadscope``) gives one worker: its tests run in one process.
 
     A file's tests stay together (a notebook's cells share one kernel; a test module's caches are computed
-    once), except the long ones: each seed of a seed-parametrized test is a unit of its own, and the reference
-    answers of one lecture form one unit (they share the models they cache), so that the workers share the
-    long tests evenly.
+    once), except the long ones: a file's seed-parametrized tests form one unit per seed (a model cached by
+    seed serves all of that seed's tests), and the reference answers of one lecture form one unit (they share
+    the models they cache), so that the workers share the long tests evenly.
 
     >>> scheduling_scope("lectures/1_representation/01_interaction_regression.ipynb::Cell 3")
     'lectures/1_representation/01_interaction_regression.ipynb'
     >>> scheduling_scope("tests/align/test_alignment_notebook_claims.py::test_lecture_05_claims[seed4]")
-    'tests/align/test_alignment_notebook_claims.py::test_lecture_05_claims[seed4]'
+    'tests/align/test_alignment_notebook_claims.py::seed4'
     >>> scheduling_scope("tests/test_lecture_exercises.py::test_reference_answer_runs_and_holds[lecture_2_4-exercise4]")
     'tests/test_lecture_exercises.py::lecture_2_4'
     """
     path = nodeid.split("::", 1)[0]
-    if _SEED_PARAM.search(nodeid):
-        return nodeid
+    seed = _SEED_PARAM.search(nodeid)
+    if seed:
+        return f"{path}::{seed.group(1)}"
     answer = _ANSWER_PARAM.search(nodeid)
     if answer:
         return f"{path}::{answer.group(1)}"

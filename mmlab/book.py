@@ -393,6 +393,8 @@ def count_claims(nb) -> tuple[int, int]:
     """The number of claims that held and failed in an executed notebook: its ``✓`` and ``✗`` lines.
 
     :func:`mmlab.claim` prints one such line per claim, and the lab checks one per passed exercise.
+    Cells tagged ``shows-a-failure`` (a notebook showing what a false claim or a failed check looks
+    like, and catching it) are not counted.
 
     Examples
     --------
@@ -404,7 +406,9 @@ def count_claims(nb) -> tuple[int, int]:
     """
     passed = failed = 0
     for cell in nb.cells:
-        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+        if cell.get("cell_type") != "code" or "shows-a-failure" in cell.get("metadata", {}).get("tags", []):
+            continue
+        for out in cell.get("outputs", []):
             if out.get("output_type") == "stream" and out.get("name") == "stdout":
                 for line in str(out.get("text", "")).splitlines():
                     line = line.lstrip()

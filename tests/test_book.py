@@ -442,3 +442,18 @@ def test_main_rejects_bad_profile(tree, monkeypatch):
     monkeypatch.setenv("MMLAB_PROFILE", "medium")
     with pytest.raises(ValueError, match="MMLAB_PROFILE must be one of"):
         main(["--root", str(tree), "--out", str(tree / "build")])
+
+
+def test_count_claims_skips_cells_that_show_a_failure_on_purpose():
+    import nbformat
+
+    from mmlab.book import count_claims
+
+    def cell(text, tags=()):
+        out = nbformat.v4.new_output("stream", name="stdout", text=text)
+        return nbformat.v4.new_code_cell("", outputs=[out], metadata={"tags": list(tags)})
+
+    nb = nbformat.v4.new_notebook(cells=[cell("✓ holds\n"), cell("✗ shown failing\n", ["shows-a-failure"])])
+    assert count_claims(nb) == (1, 0)
+    nb.cells[1].metadata["tags"] = []
+    assert count_claims(nb) == (1, 1)

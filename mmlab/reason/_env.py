@@ -341,6 +341,19 @@ class _ActorCritic(nn.Module):
         return self.pi(h), self.v(h).squeeze(-1)
 
 
+def _log_prob_and_entropy(logits: torch.Tensor, action: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``log pi(action)`` and the entropy of the categorical policy with ``logits`` ``(B, A)``.
+
+    The same operations as ``torch.distributions.Categorical(logits=logits)``'s ``log_prob`` and
+    ``entropy`` (so the same numbers, bit for bit), without building the distribution and checking
+    its arguments at every step of every episode.
+    """
+    logp = logits - logits.logsumexp(dim=-1, keepdim=True)
+    chosen = logp.gather(-1, action.long().unsqueeze(-1)).squeeze(-1)
+    p_log_p = torch.clamp(logp, min=torch.finfo(logp.dtype).min) * torch.softmax(logp, dim=-1)
+    return chosen, -p_log_p.sum(-1)
+
+
 @dataclass
 class PolicyResult:
     """A trained policy and its learning curve.
@@ -436,6 +449,7 @@ def train_instruction_policy(
         torch.manual_seed(seed)
         model = _ActorCritic(obs_dim, len(GRID_ACTIONS), hidden)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
+    last_action = torch.tensor(len(GRID_ACTIONS) - 1)
     success = []
     for _ in range(updates):
         state = grid_reset(boards, size=size, max_steps=max_steps, random_state=rng)
@@ -444,15 +458,15 @@ def train_instruction_policy(
         while not state.done.all():
             live = torch.as_tensor(~state.done)
             logits, value = model(torch.as_tensor(grid_observation(state, instruction=instruction)))
-            dist = torch.distributions.Categorical(logits=logits)
             u = torch.rand(boards, generator=gen)
             action = (torch.softmax(logits, 1).detach().cumsum(1) > u[:, None]).float().argmax(1)
-            action = torch.minimum(action, torch.tensor(len(GRID_ACTIONS) - 1))
+            action = torch.minimum(action, last_action)
             reward, terminated, _ = grid_step(state, action.numpy())
             reached |= terminated & (reward > 0)
-            logps.append(dist.log_prob(action))
+            logp, ent = _log_prob_and_entropy(logits, action)
+            logps.append(logp)
             values.append(value)
-            ents.append(dist.entropy())
+            ents.append(ent)
             rewards.append(torch.as_tensor(reward, dtype=torch.float32))
             alive.append(live.float())
         r = torch.stack(rewards)

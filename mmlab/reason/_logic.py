@@ -377,31 +377,44 @@ def _check_map(attention: Any, name: str = "attention") -> torch.Tensor:
 
 
 def _execute_soft(
-    program: tuple, find: Callable[[str, str], torch.Tensor], objects: torch.Tensor, tnorm: str
+    program: tuple,
+    find: Callable[[str, str], torch.Tensor],
+    objects: torch.Tensor,
+    tnorm: str,
+    *,
+    check_maps: bool = True,
 ) -> torch.Tensor:
+    """The soft execution of a validated ``program``; ``check_maps=False`` trusts ``find``'s maps (the caller
+    checked every map it can return, e.g. :func:`mmlab.reason._modules.execute_grouped`)."""
     from mmlab.data._scenes import _kind
 
     op = program[0]
     if op == "scene":
         return objects
+
+    def run(child: tuple) -> torch.Tensor:
+        return _execute_soft(child, find, objects, tnorm, check_maps=check_maps)
+
     if op == "filter":
-        child = _execute_soft(program[3], find, objects, tnorm)
-        found = _check_map(find(program[1], program[2]), f"find({program[1]!r}, {program[2]!r})")
-        if found.shape != objects.shape:
-            raise ValueError(
-                f"find({program[1]!r}, {program[2]!r}) must return shape {tuple(objects.shape)} "
-                f"(like objects); got {tuple(found.shape)}."
-            )
+        child = run(program[3])
+        found = find(program[1], program[2])
+        if check_maps:
+            found = _check_map(found, f"find({program[1]!r}, {program[2]!r})")
+            if found.shape != objects.shape:
+                raise ValueError(
+                    f"find({program[1]!r}, {program[2]!r}) must return shape {tuple(objects.shape)} "
+                    f"(like objects); got {tuple(found.shape)}."
+                )
         return _and(child, found, tnorm)
     if op == "relate":
-        return _and(_relate(_execute_soft(program[2], find, objects, tnorm), program[1]), objects, tnorm)
+        return _and(_relate(run(program[2]), program[1]), objects, tnorm)
     if op == "exists":
-        return _exists(_execute_soft(program[1], find, objects, tnorm))
+        return _exists(run(program[1]))
     if op == "count":
-        return _execute_soft(program[1], find, objects, tnorm).sum(dim=(1, 2))
+        return run(program[1]).sum(dim=(1, 2))
     if op == "not":
-        value = 1.0 - _execute_soft(program[1], find, objects, tnorm)
+        value = 1.0 - run(program[1])
         return _and(value, objects, tnorm) if _kind(program) == "set" else value
-    a = _execute_soft(program[1], find, objects, tnorm)
-    b = _execute_soft(program[2], find, objects, tnorm)
+    a = run(program[1])
+    b = run(program[2])
     return _and(a, b, tnorm) if op == "and" else _or(a, b, tnorm)

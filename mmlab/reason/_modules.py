@@ -35,7 +35,7 @@ import torch
 from torch import nn
 
 from mmlab._validation import check_choice, check_positive_int
-from mmlab.reason._logic import TNORMS, _execute_soft
+from mmlab.reason._logic import TNORMS, _check_truth, _execute_soft
 
 __all__ = ["ATTRIBUTE_VALUES", "CellEncoder", "MonolithicVQA", "NeuralModuleNetwork"]
 
@@ -301,7 +301,11 @@ class MonolithicVQA(nn.Module):
 def execute_grouped(
     programs: Sequence[tuple], maps: torch.Tensor, channel: dict[tuple[str, str], int], tnorm: str
 ) -> torch.Tensor:
-    """Run each distinct program once on the rows that ask it; ``maps[:, 0]`` is the object map."""
+    """Run each distinct program once on the rows that ask it; ``maps[:, 0]`` is the object map.
+
+    The maps are checked once here (truth values in [0, 1]), not again at every ``filter`` of every program.
+    """
+    _check_truth(maps, "maps")
     groups: dict[tuple, list[int]] = {}
     for i, p in enumerate(programs):
         groups.setdefault(p, []).append(i)
@@ -313,5 +317,5 @@ def execute_grouped(
         def find(attr: str, value: str, sub: torch.Tensor = sub) -> torch.Tensor:
             return sub[:, channel[(attr, value)]]
 
-        out = out.index_put((index,), _execute_soft(program, find, sub[:, 0], tnorm))
+        out = out.index_put((index,), _execute_soft(program, find, sub[:, 0], tnorm, check_maps=False))
     return out

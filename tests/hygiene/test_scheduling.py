@@ -21,11 +21,12 @@ def test_scheduling_scope_examples_hold():
     assert result.attempted >= 3 and result.failed == 0, result
 
 
-def test_a_notebooks_cells_share_a_scope_and_seeds_do_not():
+def test_a_notebooks_cells_share_a_scope_and_a_files_seeds_one_each():
     scope = _root_conftest().scheduling_scope
     cells = {scope(f"labs/2_alignment/01_alignment.ipynb::Cell {k}") for k in range(30)}
     assert cells == {"labs/2_alignment/01_alignment.ipynb"}
-    seeds = {scope(f"tests/reason/test_reason_notebook_claims.py::test_lecture_02_claims[seed{s}]") for s in range(5)}
-    assert len(seeds) == 5
+    claims = "tests/reason/test_reason_notebook_claims.py"
+    seeds = {scope(f"{claims}::test_lecture_0{k}_claims[seed{s}]") for s in range(5) for k in (1, 2)}
+    assert seeds == {f"{claims}::seed{s}" for s in range(5)}
     plain = {scope(f"tests/test_train.py::test_fit[{case}]") for case in ("a", "b")}
     assert plain == {"tests/test_train.py"}
