@@ -40,6 +40,7 @@ from mmlab.align._clustering import (
     kmeans_targets,
     linear_probe,
     span_mask,
+    stack_context,
 )
 from mmlab.align._ctc import (
     CTCRecognizer,
@@ -83,6 +84,7 @@ __all__ = [
     "optimal_transport",
     "pad_sequences",
     "segment_features",
+    "stack_context",
     "sinkhorn",
     "span_mask",
     "token_accuracy",

@@ -314,6 +314,50 @@ def _masked_accuracy(logits: torch.Tensor, mask: torch.Tensor, targets: torch.Te
     return (logits[keep].argmax(-1) == z[keep]).float().mean()
 
 
+def stack_context(frames: Any, width: int = 5) -> np.ndarray:
+    r"""Each frame concatenated with its ``width`` neighbours on either side: a window of raw context.
+
+    .. math::
+
+        s_t = [x_{t-w}, \dots, x_t, \dots, x_{t+w}] \in \mathbb{R}^{(2w+1)d},
+
+    with the first and last frame repeated beyond the edges. :math:`x_t \in \mathbb{R}^d` is frame
+    :math:`t` and :math:`w` the width. The classic speech-recognition input (a context window of
+    stacked filterbank frames), and the baseline that a learned frame representation must beat: a
+    linear probe on :math:`s_t` sees as much context as a convolutional encoder of the same reach.
+
+    Parameters
+    ----------
+    frames : array-like of shape (n_frames, d)
+        One sequence of frames.
+    width : int, default=5
+        :math:`w`, the frames taken on each side.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_frames, (2 * width + 1) * d)
+
+    Raises
+    ------
+    TypeError
+        If ``frames`` is not numeric or ``width`` is not an int.
+    ValueError
+        If ``frames`` is not 2-d, holds NaN or infinities, or ``width`` < 1.
+
+    Examples
+    --------
+    >>> stack_context(np.arange(3.0).reshape(3, 1), width=1)
+    array([[0., 0., 1.],
+           [0., 1., 2.],
+           [1., 2., 2.]])
+    """
+    frames = check_array(frames, "frames", ndim=2)
+    width = check_positive_int(width, "width")
+    padded = np.pad(frames, ((width, width), (0, 0)), mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (2 * width + 1, frames.shape[1]))
+    return windows[:, 0].reshape(len(frames), -1)
+
+
 def linear_probe(
     train_features: Any,
     train_labels: Any,

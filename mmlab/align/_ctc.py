@@ -154,34 +154,35 @@ def ctc_beam_decode(
 
 def _beam_one(lp: np.ndarray, width: int, blank: int, prune: float) -> list[int]:
     """Prefix beam search on one validated (T, C) array of log-probabilities."""
+    lse = _lse
     beams: dict[tuple[int, ...], list[float]] = {(): [0.0, _NEG_INF]}  # prefix -> [log p_b, log p_nb]
-    for row in lp:
+    for row, keep in zip(lp.tolist(), (lp >= prune).tolist(), strict=True):
         nxt: dict[tuple[int, ...], list[float]] = {}
-        cands = [k for k in np.flatnonzero(row >= prune).tolist() if k != blank]
-        p_blank = float(row[blank])
+        cands = [(k, p) for k, (p, ok) in enumerate(zip(row, keep, strict=True)) if ok and k != blank]
+        p_blank = row[blank]
         for prefix, (pb, pnb) in beams.items():
-            total = _lse(pb, pnb)
+            total = lse(pb, pnb)
             entry = nxt.setdefault(prefix, [_NEG_INF, _NEG_INF])
-            entry[0] = _lse(entry[0], total + p_blank)  # ... then a blank
+            entry[0] = lse(entry[0], total + p_blank)  # ... then a blank
             last = prefix[-1] if prefix else None
-            for k in cands:
-                p = float(row[k])
+            for k, p in cands:
                 if k == last:
-                    entry[1] = _lse(entry[1], pnb + p)  # repeat collapses into the prefix
+                    entry[1] = lse(entry[1], pnb + p)  # repeat collapses into the prefix
                     new = nxt.setdefault(prefix + (k,), [_NEG_INF, _NEG_INF])
-                    new[1] = _lse(new[1], pb + p)  # a new k needs a blank in between
+                    new[1] = lse(new[1], pb + p)  # a new k needs a blank in between
                 else:
                     new = nxt.setdefault(prefix + (k,), [_NEG_INF, _NEG_INF])
-                    new[1] = _lse(new[1], total + p)
-        beams = dict(sorted(nxt.items(), key=lambda kv: -_lse(*kv[1]))[:width])
-    return list(max(beams.items(), key=lambda kv: _lse(*kv[1]))[0])
+                    new[1] = lse(new[1], total + p)
+        beams = dict(sorted(nxt.items(), key=lambda kv: -lse(*kv[1]))[:width])
+    return list(max(beams.items(), key=lambda kv: lse(*kv[1]))[0])
 
 
-def _lse(*values: float) -> float:
-    m = max(values)
+def _lse(a: float, b: float) -> float:
+    """``log(exp(a) + exp(b))`` without overflow (-inf when both are -inf)."""
+    m = b if b > a else a
     if m == _NEG_INF:
         return _NEG_INF
-    return m + math.log(sum(math.exp(v - m) for v in values))
+    return m + math.log(math.exp(a - m) + math.exp(b - m))
 
 
 # --------------------------------------------------------------------------- #
@@ -259,16 +260,19 @@ def _viterbi(lp: np.ndarray, lab: np.ndarray, blank: int) -> np.ndarray:
     n_states, n_frames = len(z), len(lp)
     skip = np.zeros(n_states, dtype=bool)  # may come from s - 2
     skip[3::2] = lab[1:] != lab[:-1]
+    emit = lp[:, z]  # (T, S): log p_t(z_s)
     delta = np.full(n_states, -np.inf)
-    delta[:2] = lp[0, z[:2]]
+    delta[:2] = emit[0, :2]
     back = np.zeros((n_frames, n_states), dtype=np.int8)  # 0: stay, 1: from s-1, 2: from s-2
+    cand = np.full((3, n_states), -np.inf)  # rows: stay, step from s-1, jump from s-2 (-inf where not allowed)
+    jumps = np.flatnonzero(skip)
     for t in range(1, n_frames):
-        stay = delta
-        step = np.concatenate([[-np.inf], delta[:-1]])
-        jump = np.where(skip, np.concatenate([[-np.inf, -np.inf], delta[:-2]]), -np.inf)
-        cand = np.stack([stay, step, jump])
+        cand[0] = delta
+        cand[1, 1:] = delta[:-1]
+        cand[2, jumps] = delta[jumps - 2]
         back[t] = cand.argmax(0)
-        delta = cand.max(0) + lp[t, z]
+        np.max(cand, axis=0, out=delta)
+        delta += emit[t]
     s = n_states - 1 if delta[-1] >= delta[-2] else n_states - 2
     states = np.empty(n_frames, dtype=np.int64)
     for t in range(n_frames - 1, -1, -1):

@@ -27,6 +27,7 @@ Trends in Machine Learning 11(5-6), 2019.
 
 from __future__ import annotations
 
+import functools
 import numbers
 from dataclasses import dataclass
 from typing import Any
@@ -178,22 +179,33 @@ def optimal_transport(a: npt.ArrayLike, b: npt.ArrayLike, cost: npt.ArrayLike) -
     >>> ot.plan.round(3).tolist(), round(ot.cost, 3)
     ([[0.0, 0.5], [0.5, 0.0]], 0.0)
     """
-    import scipy.sparse as sp
     from scipy.optimize import linprog
 
     c = _check_cost(cost)
     a_, b_ = _check_marginals_np(a, b, c.shape)
     n, m = c.shape
-    rows = sp.kron(sp.eye(n), np.ones((1, m)))  # sum_j P_ij = a_i
-    cols = sp.kron(np.ones((1, n)), sp.eye(m))  # sum_i P_ij = b_j
     res = linprog(
-        c.ravel(), A_eq=sp.vstack([rows, cols]).tocsr(), b_eq=np.concatenate([a_, b_]), bounds=(0, None), method="highs"
+        c.ravel(),
+        A_eq=_marginal_constraints(n, m).copy(),
+        b_eq=np.concatenate([a_, b_]),
+        bounds=(0, None),
+        method="highs",
     )
     if res.status != 0:
         raise SolverError(f"the exact transport linear program failed: {res.message}")
     plan = np.maximum(res.x.reshape(n, m), 0.0)
     err = max(float(np.abs(plan.sum(1) - a_).max()), float(np.abs(plan.sum(0) - b_).max()))
     return TransportPlan(plan=plan, cost=float((plan * c).sum()), n_iter=0, converged=True, marginal_error=err)
+
+
+@functools.lru_cache(maxsize=64)
+def _marginal_constraints(n: int, m: int) -> Any:
+    """The ``(n + m, n m)`` CSR matrix of the row and column sums of a flat ``(n, m)`` plan, built once per shape."""
+    import scipy.sparse as sp
+
+    rows = sp.kron(sp.eye(n), np.ones((1, m)))  # sum_j P_ij = a_i
+    cols = sp.kron(np.ones((1, n)), sp.eye(m))  # sum_i P_ij = b_j
+    return sp.vstack([rows, cols]).tocsr()
 
 
 # --------------------------------------------------------------------------- #

@@ -105,3 +105,18 @@ def test_linear_probe_bad_inputs():
         linear_probe(np.zeros((3, 2)), [0, 1], np.zeros((2, 2)), [0, 1])
     with pytest.raises(ValueError, match="same size"):
         linear_probe(np.zeros((2, 2)), [0, 1], np.zeros((2, 3)), [0, 1])
+
+
+def test_stack_context_windows_match_a_loop_and_validate():
+    from mmlab.align import stack_context
+
+    frames = np.random.default_rng(3).normal(size=(7, 2))
+    width = 2
+    out = stack_context(frames, width=width)
+    for t in range(len(frames)):
+        window = [frames[min(max(t + k, 0), len(frames) - 1)] for k in range(-width, width + 1)]
+        np.testing.assert_array_equal(out[t], np.concatenate(window))
+    with pytest.raises(ValueError, match="width"):
+        stack_context(frames, width=0)
+    with pytest.raises(ValueError, match="frames"):
+        stack_context(frames.ravel())

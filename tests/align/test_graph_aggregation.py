@@ -82,3 +82,16 @@ def test_attention_beats_mean_on_scene_graphs():
     assert run.accuracy["attention"] > 0.85 and run.accuracy["attention"] - run.accuracy["mean"] > 0.2
     assert run.referent_weight["mean"] == pytest.approx(1 / 6, abs=1e-6)
     assert run.referent_weight["conv"] == pytest.approx(1 / 7, abs=1e-6)  # 1 / sqrt(7 * 7): every node has degree 6
+
+
+def test_graph_run_of_a_subset_of_aggregations_matches_the_full_run():
+    import mmlab.align.experiments as ax
+
+    full = ax.run_graph_aggregations(200, 100, epochs=2, random_state=3, device="cpu")
+    part = ax.run_graph_aggregations(200, 100, epochs=2, aggregations=["attention"], random_state=3, device="cpu")
+    assert list(part.accuracy) == ["attention"]
+    assert part.accuracy["attention"] == full.accuracy["attention"]
+    assert part.referent_weight["attention"] == full.referent_weight["attention"]
+    for name in ("conv", (), "max"):
+        with pytest.raises(ValueError, match="aggregations"):
+            ax.run_graph_aggregations(200, 100, epochs=1, aggregations=name)

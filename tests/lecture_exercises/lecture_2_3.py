@@ -47,11 +47,17 @@ def exercise_1(sizes: dict) -> None:
 
 
 def exercise_2(sizes: dict) -> None:
-    """The narrower model stays on the blank plateau for longer: after the notebook's epochs it decodes almost
-    nothing, with twice as many it has left the plateau and decodes most strings."""
-    short, long = _trained(sizes["epochs"], 32), _trained(2 * sizes["epochs"], 32)
-    assert short.greedy_accuracy < 0.2 < 0.5 < long.greedy_accuracy, (short.greedy_accuracy, long.greedy_accuracy)
-    assert long.history.loss[-1] < 0.5 * long.history.loss[sizes["epochs"] - 1]
+    """The narrower model stays on the blank plateau for longer: over the notebook's epochs its loss barely moves
+    after the first epoch, with twice as many it leaves the plateau, its loss falls far below it and it decodes most
+    strings. The run with the notebook's epochs is the first half of the run with twice as many (the same initial
+    weights, and the batches of epoch k are drawn from seed + k), so its loss curve is ``long.history.loss[:epochs]``
+    and one run of twice the epochs shows both."""
+    epochs = sizes["epochs"]
+    long = _trained(2 * epochs, 32)
+    loss = long.history.loss
+    plateau, after = loss[1] - loss[epochs - 1], loss[epochs - 1] - loss[-1]
+    assert after > 4 * plateau and loss[-1] < 0.5 * loss[epochs - 1], (plateau, after, loss)
+    assert long.greedy_accuracy > 0.5, long.greedy_accuracy
 
 
 def exercise_3(sizes: dict) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +11,7 @@ import torch
 
 from mmlab._validation import (
     RandomState,
+    check_choice,
     check_positive_int,
     check_random_state,
     check_scalar,
@@ -616,6 +617,7 @@ def run_graph_aggregations(
     epochs: int,
     n_objects: int = 6,
     hidden: int = 32,
+    aggregations: Sequence[str] = AGGREGATIONS,
     random_state: RandomState = 0,
     device: Any = None,
 ) -> GraphRun:
@@ -628,6 +630,9 @@ def run_graph_aggregations(
     epochs : int
     n_objects : int, default=6
     hidden : int, default=32
+    aggregations : sequence of {"mean", "conv", "attention"}, default=AGGREGATIONS
+        The aggregations to train. Each model has its own seeded weights and batches, so a model's
+        results do not depend on which others are trained.
     random_state : int, numpy.random.Generator or None, default=0
         Seeds the scenes, the initial weights and the batches.
     device : torch.device or str, optional
@@ -639,7 +644,7 @@ def run_graph_aggregations(
     Raises
     ------
     TypeError, ValueError
-        If a size is not a positive integer.
+        If a size is not a positive integer, or ``aggregations`` is empty or names an unknown aggregation.
     """
     from mmlab.data import make_scene_graphs
     from mmlab.runtime import device as default_device
@@ -647,6 +652,9 @@ def run_graph_aggregations(
 
     n_train = check_positive_int(n_train, "n_train")
     n_test = check_positive_int(n_test, "n_test")
+    if isinstance(aggregations, str) or not aggregations:
+        raise ValueError(f"aggregations must be a non-empty sequence of {list(AGGREGATIONS)}; got {aggregations!r}.")
+    aggregations = [check_choice(a, "aggregations", AGGREGATIONS) for a in aggregations]
     seed = seed_from_random_state(random_state)
     dev = default_device() if device is None else torch.device(device)
     scenes = make_scene_graphs(n_train + n_test, n_objects=n_objects, random_state=seed)
@@ -655,7 +663,7 @@ def run_graph_aggregations(
     n_colours = int(scenes.colours.max()) + 1
     accuracy, weight, models = {}, {}, {}
     rows = torch.arange(n_test)
-    for agg in AGGREGATIONS:
+    for agg in aggregations:
         model = _seeded(
             seed, lambda agg=agg: GraphClassifier(scenes.x.shape[-1], n_colours, hidden=hidden, aggregation=agg)
         )
