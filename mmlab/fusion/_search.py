@@ -239,7 +239,8 @@ def search_fusion_cell(
         )
     arch = search.arch_parameters()
     weights = [p for p in model.parameters() if all(p is not a for a in arch)]
-    opt_w = torch.optim.Adam(weights, lr=lr)
+    # foreach: the per-tensor Adam's arithmetic in a few kernels per step (bit-identical, faster for many tensors)
+    opt_w = torch.optim.Adam(weights, lr=lr, foreach=True)
     opt_a = torch.optim.Adam(arch, lr=arch_lr)
     gen = torch.Generator().manual_seed(seed % 2**63)
     trajectory = [list(search.weights_by_name().values())]

@@ -193,7 +193,7 @@ def fit_cyclic_translator(
     batch_size = check_positive_int(batch_size, "batch_size")
     cycle_weight = check_scalar(cycle_weight, "cycle_weight", min_val=0)
     gen = torch.Generator().manual_seed(seed_from_random_state(random_state))
-    opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay, foreach=True)  # = per-tensor Adam
     model.train()
     for _ in range(epochs):
         for idx in torch.randperm(n, generator=gen).split(batch_size):

@@ -364,7 +364,7 @@ class CodebookImputer(nn.Module):
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(self.seed)
             self.weights = nn.Linear(observed.shape[1], self.n_codes)
-        opt = torch.optim.Adam(self.weights.parameters(), lr=1e-2)
+        opt = torch.optim.Adam(self.weights.parameters(), lr=1e-2, foreach=True)
         for _ in range(self.steps):
             loss = ((self.code_weights(observed) @ codes - missing) ** 2).mean()
             opt.zero_grad(set_to_none=True)

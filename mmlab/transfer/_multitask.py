@@ -204,7 +204,7 @@ def fit_multitask(
             )
     steps = check_positive_int(steps, "steps")
     gen = torch.Generator().manual_seed(seed_from_random_state(random_state))
-    opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=1e-4)
+    opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=1e-4, foreach=True)  # = per-tensor Adam, faster
     model.train()
     for _ in range(steps):
         loss = 0.0

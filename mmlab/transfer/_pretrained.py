@@ -323,11 +323,16 @@ class PretrainedTextEncoder(nn.Module):
     def encode(self, texts: Sequence[str], *, batch_size: int = 256) -> torch.Tensor:
         """Embed ``texts``: a ``(n, 384)`` float tensor of unit rows, on the CPU.
 
+        A text that occurs several times is embedded once and its row repeated
+        (captions drawn from a few templates repeat a lot: 1078 training captions
+        hold about 280 distinct texts).
+
         Parameters
         ----------
         texts : sequence of str
             The empty string is allowed (it embeds the special tokens only).
         batch_size : int, default=256
+            Distinct texts per forward pass.
 
         Returns
         -------
@@ -342,12 +347,17 @@ class PretrainedTextEncoder(nn.Module):
         """
         texts = _check_texts(texts)
         batch_size = check_positive_int(batch_size, "batch_size")
+        distinct = list(dict.fromkeys(texts))  # first occurrences, in order
         out = []
-        for start in range(0, len(texts), batch_size):
-            batch = self.tokenize(texts[start : start + batch_size])
+        for start in range(0, len(distinct), batch_size):
+            batch = self.tokenize(distinct[start : start + batch_size])
             hidden = self.model(**batch).last_hidden_state
             out.append(self._pool(hidden, batch["attention_mask"]).float().cpu())
-        return torch.cat(out)
+        embeddings = torch.cat(out)
+        if len(distinct) == len(texts):
+            return embeddings
+        row = {text: i for i, text in enumerate(distinct)}
+        return embeddings[torch.tensor([row[text] for text in texts])]
 
     def encode_with_prompt(self, batch: dict[str, torch.Tensor], prompt: torch.Tensor) -> torch.Tensor:
         r"""Embed tokenised texts with ``prompt`` vectors inserted after the first ([CLS]) token.

@@ -293,6 +293,7 @@ def test_lecture_09_accuracy_claims_hold_across_seeds(seed):
     )
     assert min(sparse["bottleneck"], sparse["joint"]) > 0.9, sparse
     assert abs(sparse["bottleneck"] - sparse["joint"]) < 0.06 and sparse["bottleneck"] - sparse["mmtm"] > 0.1, sparse
+    assert sparse["perceiver"] > 0.8 and sparse["late"] < 0.6, sparse
 
 
 def test_lecture_09_cost_claims():

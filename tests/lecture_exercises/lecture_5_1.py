@@ -34,7 +34,7 @@ def exercise_1(sizes: dict) -> None:
         train, test, classes = task.features[name]
         torch.manual_seed(0)
         model = AdapterClassifier(classes, bottleneck=16, other_dim=64)
-        opt = torch.optim.Adam(model.parameters(), lr=3e-3, weight_decay=1e-4)
+        opt = torch.optim.Adam(model.parameters(), lr=3e-3, weight_decay=1e-4, foreach=True)
         for _ in range(sizes["epochs"]):
             loss = torch.nn.functional.cross_entropy(model([train[rows], task.image_train[rows]]), task.y_train[rows])
             opt.zero_grad()

@@ -61,6 +61,17 @@ def test_embeddings_are_unit_vectors_and_match_sentence_transformers_pooling(enc
     assert torch.allclose(e, ref, atol=1e-5)
 
 
+def test_a_repeated_text_is_embedded_once_and_its_row_repeated(encoder, monkeypatch):
+    texts = ["seven", "a cat on a mat", "seven", "7", "a cat on a mat"]
+    distinct = encoder.encode(["seven", "a cat on a mat", "7"])
+    seen = []
+    tokenize = encoder.tokenize
+    monkeypatch.setattr(encoder, "tokenize", lambda batch: seen.append(list(batch)) or tokenize(batch))
+    e = encoder.encode(texts)
+    assert seen == [["seven", "a cat on a mat", "7"]]
+    assert torch.equal(e, distinct[[0, 1, 0, 2, 1]])
+
+
 def test_the_model_knows_that_similar_texts_are_similar(encoder):
     e = encoder.encode(["seven", "7", "seventh", "a cat"])
     assert float(e[0] @ e[1]) > float(e[0] @ e[3]) and float(e[0] @ e[2]) > float(e[0] @ e[3])

@@ -6,7 +6,14 @@ import pytest
 import torch
 
 from mmlab.data import number_name
-from mmlab.transfer import CyclicTranslator, ZeroShotProjector, fit_cyclic_translator, make_number_pairs, split_classes
+from mmlab.transfer import (
+    CyclicTranslator,
+    ZeroShotProjector,
+    fit_cyclic_translator,
+    make_number_pairs,
+    split_classes,
+    translation_vs_unimodal,
+)
 
 
 def test_number_names():
@@ -89,3 +96,19 @@ def test_fit_cyclic_translator_validates(kwargs, err, match):
         fit_cyclic_translator(
             CyclicTranslator(4, 5, 2), args["source"], args["target"], args["y"], args["labelled"], epochs=1
         )
+
+
+def test_translation_vs_unimodal_trains_each_method_on_its_own_seed():
+    """Leaving one method out does not change the other's accuracies (a control needs only the translation)."""
+    g = torch.Generator().manual_seed(0)
+    y = torch.arange(80) % 3
+    x = torch.randn(80, 4, generator=g) + y[:, None]
+    target = torch.randn(60, 5, generator=g) + 2 * y[:60, None]
+    args = ((x[:60], x[60:]), target, y[:60], y[60:])
+    opts = {"labelled_fraction": 0.5, "epochs": 2, "repeats": 2, "random_state": 3}
+    both = translation_vs_unimodal(*args, **opts)
+    assert len(both["unimodal"]) == len(both["translation"]) == 2
+    assert translation_vs_unimodal(*args, methods=("translation",), **opts) == {"translation": both["translation"]}
+    assert translation_vs_unimodal(*args, methods=["unimodal"], **opts) == {"unimodal": both["unimodal"]}
+    with pytest.raises(ValueError, match="method"):
+        translation_vs_unimodal(*args, methods=("cycle",), **opts)
