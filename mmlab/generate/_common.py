@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
@@ -42,9 +43,26 @@ def check_tensor(
         raise ValueError(f"{name} must have {ndim} dimension(s); got shape {tuple(x.shape)}.")
     if floating and not x.is_floating_point():
         raise TypeError(f"{name} must be floating point; got dtype {x.dtype}. Convert it with {name}.float().")
-    if finite and x.is_floating_point() and x.numel() and not bool(torch.isfinite(x).all()):
-        raise ValueError(f"{name} must be finite; got NaN or infinite values.")
+    if finite and x.is_floating_point() and x.numel():
+        finite_range(x, name)
     return x
+
+
+def finite_range(x: torch.Tensor, name: str) -> tuple[float, float]:
+    """The smallest and largest value of a non-empty floating-point tensor; raise ``ValueError`` if one is not finite.
+
+    One ``torch.aminmax`` pass (NaN propagates into both results, an infinity into one of them), several times
+    faster on the CPU than ``torch.isfinite(x).all()`` followed by ``x.min()`` and ``x.max()``.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` holds NaN or infinite values.
+    """
+    lo, hi = (float(v) for v in torch.aminmax(x.detach()))
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ValueError(f"{name} must be finite; got NaN or infinite values.")
+    return lo, hi
 
 
 def check_width(x: torch.Tensor, name: str, width: int, what: str) -> None:

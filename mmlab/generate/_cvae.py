@@ -22,7 +22,15 @@ import torch
 from torch import nn
 
 from mmlab._validation import RandomState, check_fraction, check_positive_int, check_scalar
-from mmlab.generate._common import check_tensor, check_width, mlp, module_device, randn, torch_generator
+from mmlab.generate._common import (
+    check_tensor,
+    check_width,
+    finite_range,
+    mlp,
+    module_device,
+    randn,
+    torch_generator,
+)
 from mmlab.generate._gaussian import _bernoulli_nll, _kl, _kl_standard, _reparameterize
 
 __all__ = ["CVAE"]
@@ -350,13 +358,11 @@ class CVAE(nn.Module):
         return rec, kl
 
     def _check_x(self, x: Any, unit: bool = False) -> torch.Tensor:
-        check_tensor(x, "x", ndim=2)
+        check_tensor(x, "x", ndim=2, finite=not unit)
+        lo, hi = finite_range(x, "x") if unit and x.numel() else (0.0, 1.0)  # one pass: finite, and the range
         check_width(x, "x", self.x_dim, "x_dim")
-        if unit and x.numel() and (float(x.min()) < 0 or float(x.max()) > 1):
-            raise ValueError(
-                f"x must lie in [0, 1] (the decoder is Bernoulli); got values from {float(x.min()):.3g} "
-                f"to {float(x.max()):.3g}."
-            )
+        if lo < 0 or hi > 1:
+            raise ValueError(f"x must lie in [0, 1] (the decoder is Bernoulli); got values from {lo:.3g} to {hi:.3g}.")
         return x.to(module_device(self))
 
     def _unpack(self, batch: Any) -> tuple[torch.Tensor, torch.Tensor | None]:

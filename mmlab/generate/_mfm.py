@@ -26,7 +26,15 @@ import torch.nn.functional as F
 from torch import nn
 
 from mmlab._validation import RandomState, check_positive_int, check_scalar
-from mmlab.generate._common import check_tensor, check_width, mlp, module_device, randn, torch_generator
+from mmlab.generate._common import (
+    check_tensor,
+    check_width,
+    finite_range,
+    mlp,
+    module_device,
+    randn,
+    torch_generator,
+)
 from mmlab.generate._gaussian import _bernoulli_nll, _kl_standard, _reparameterize
 
 __all__ = ["MFM"]
@@ -328,9 +336,10 @@ class MFM(nn.Module):
             raise ValueError(f"xs must be a list of {len(self.dims)} tensors, one per modality.")
         rows = set()
         for i, x in enumerate(xs):
-            check_tensor(x, f"xs[{i}]", ndim=2)
+            check_tensor(x, f"xs[{i}]", ndim=2, finite=not unit)
+            lo, hi = finite_range(x, f"xs[{i}]") if unit and x.numel() else (0.0, 1.0)  # one pass: finite, range
             check_width(x, f"xs[{i}]", self.dims[i], f"modality {i}'s size")
-            if unit and x.numel() and (float(x.min()) < 0 or float(x.max()) > 1):
+            if lo < 0 or hi > 1:
                 raise ValueError(f"xs[{i}] must lie in [0, 1] (the decoders are Bernoulli).")
             rows.add(x.shape[0])
         if len(rows) > 1:
@@ -351,9 +360,13 @@ class MFM(nn.Module):
 def _partners(y: torch.Tensor) -> torch.Tensor:
     """For each row, another row of the same class (a random rotation inside each class; itself if alone)."""
     order = torch.argsort(y.float() + torch.rand(y.shape[0], device=y.device) * 0.5)  # random order inside classes
-    sorted_y = y[order]
     partner = torch.empty_like(order)
-    for k in sorted_y.unique():
-        block = order[sorted_y == k]
-        partner[block] = block.roll(1)
+    if not order.numel():
+        return partner
+    # each class is a run of ``order``: a row's partner is the row before it in its run (for the run's first, its last)
+    _, counts = torch.unique_consecutive(y[order], return_counts=True)
+    ends = counts.cumsum(0) - 1
+    first, last = (ends - counts + 1).repeat_interleave(counts), ends.repeat_interleave(counts)
+    pos = torch.arange(order.shape[0], device=order.device)
+    partner[order] = order[torch.where(pos == first, last, pos - 1)]
     return partner

@@ -15,6 +15,7 @@ Used by: every model of :mod:`mmlab.generate` and the generation lectures.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -140,21 +141,24 @@ def fit_generator(
     history = History()
     best: tuple[float, dict[str, torch.Tensor] | None] = (float("inf"), None)
     bar = _progress(range(1, epochs + 1), progress)
+    model.train()  # once: evaluate_terms restores training mode after each validation pass
     for epoch in bar:
-        model.train()
         gen = torch.Generator().manual_seed((seed + epoch) % 2**63)
         order = torch.randperm(n, generator=gen).to(dev)
+        shuffled = [x[order] for x in xs]  # one gather per epoch; the batches are slices of it
         totals: dict[str, torch.Tensor] = {}
-        for idx in order.split(batch_size):
-            terms = _terms(model, [x[idx] for x in xs])
-            opt.zero_grad(set_to_none=True)
+        for start in range(0, n, batch_size):
+            batch = [x[start : start + batch_size] for x in shuffled]
+            terms = _terms(model, batch)
+            for p in params:  # opt.zero_grad(set_to_none=True), without its per-step profiling overhead
+                p.grad = None
             terms["loss"].backward()
             opt.step()
             with torch.no_grad():
                 for name, value in terms.items():
-                    totals[name] = totals.get(name, 0.0) + value.detach() * idx.shape[0]
+                    totals[name] = totals.get(name, 0.0) + value.detach() * batch[0].shape[0]
         means = {name: float(total) / n for name, total in totals.items()}
-        if not torch.isfinite(torch.tensor(means["loss"])):
+        if not math.isfinite(means["loss"]):
             raise ValueError(f"the training loss became {means['loss']} in epoch {epoch}; lower lr or check the data.")
         history.epoch.append(epoch)
         history.loss.append(means.pop("loss"))

@@ -22,7 +22,7 @@ import torch
 from torch import nn
 
 from mmlab._validation import RandomState, check_positive_int, check_scalar
-from mmlab.generate._common import check_tensor, check_width, module_device, torch_generator
+from mmlab.generate._common import check_tensor, check_width, finite_range, module_device, torch_generator
 from mmlab.generate._gaussian import _bernoulli_nll
 
 __all__ = ["VQVAE", "vector_quantize"]
@@ -284,9 +284,7 @@ class VQVAE(nn.Module):
                 f"batch must be [x]; got {type(batch).__name__} of length "
                 f"{len(batch) if isinstance(batch, (list, tuple)) else '?'}."
             )
-        x = self._check_x(batch[0])
-        if x.numel() and (float(x.min()) < 0 or float(x.max()) > 1):
-            raise ValueError("x must lie in [0, 1] (the decoder is Bernoulli).")
+        x = self._check_x(batch[0], unit=True)
         z_e = self.encode_vectors(x)
         z_q, idx = _vector_quantize(z_e, self.codebook)
         e = self.codebook[idx]
@@ -306,14 +304,17 @@ class VQVAE(nn.Module):
         grid = z_q.view(n, *self.grid, self.code_dim).permute(0, 3, 1, 2)
         return self.decoder(grid).reshape(n, -1)
 
-    def _check_x(self, x: Any) -> torch.Tensor:
-        check_tensor(x, "x", ndim=2)
+    def _check_x(self, x: Any, unit: bool = False) -> torch.Tensor:
+        check_tensor(x, "x", ndim=2, finite=not unit)
+        lo, hi = finite_range(x, "x") if unit and x.numel() else (0.0, 1.0)  # one pass: finite, and the range
         check_width(
             x,
             "x",
             self.image_shape[0] * self.image_shape[1],
             f"{self.image_shape[0]}x{self.image_shape[1]} pixels, flattened",
         )
+        if lo < 0 or hi > 1:
+            raise ValueError("x must lie in [0, 1] (the decoder is Bernoulli).")
         return x.to(module_device(self))
 
     def _check_tokens(self, tokens: Any) -> torch.Tensor:
