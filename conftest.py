@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+import statistics
 from collections import defaultdict
 
 import matplotlib
@@ -123,3 +124,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         terminalreporter.section("slowest notebooks (seconds, summed over cells)")
         for path, seconds in sorted(_NOTEBOOK_SECONDS.items(), key=lambda kv: -kv[1])[:15]:
             terminalreporter.write_line(f"{seconds:7.1f}  {path}")
+        times = sorted(_NOTEBOOK_SECONDS.values())
+        terminalreporter.write_line(
+            f"{len(times)} notebooks: median {statistics.median(times):.1f} s, total {sum(times):.0f} s "
+            "(the quick profile's budget: each under 60 s on 2 cores, median under 20 s)"
+        )
