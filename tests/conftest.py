@@ -56,3 +56,12 @@ def _simulated_reviews(seed: int = 0, n: int = 120) -> pd.DataFrame:
 def make_reviews():
     """``make_reviews(seed=0, n=120)``: a small simulated review frame for plotting and widget tests."""
     return _simulated_reviews
+
+
+@pytest.fixture
+def one_torch_thread():
+    """Torch on one thread for the test (the claims' seed tests train as a notebook kernel under make test does)."""
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(old)

@@ -35,12 +35,7 @@ def quick_sizes(notebook: str) -> dict:
     return _quick_sizes(f"lectures/1_representation/{notebook}")
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 # --------------------------------------------------------------------------- #

@@ -21,7 +21,6 @@ import inspect
 import re
 
 import pytest
-import torch
 from lecture_exercises import exercise_numbers, exercise_text, quick_sizes, setup_source
 
 from mmlab.course import notebooks
@@ -121,16 +120,8 @@ def _cases():
             yield pytest.param(notebook, k, id=f"{module.__name__.split('.')[-1]}-exercise{k}")
 
 
-@pytest.fixture
-def _one_thread():
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
-
-
 @pytest.mark.slow
-@pytest.mark.usefixtures("_one_thread")
+@pytest.mark.usefixtures("one_torch_thread")
 @pytest.mark.parametrize("notebook, number", list(_cases()))
 def test_reference_answer_runs_and_holds(notebook, number):
     module = _answers_module(notebook)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 from lecture_exercises import quick_sizes
 
 import mmlab.coordination.experiments as cx
@@ -20,12 +19,7 @@ L06 = "lectures/1_representation/06_coordinated_representations.ipynb"
 L07 = "lectures/1_representation/07_contrastive_learning.ipynb"
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 def test_lecture_06_section_1_and_2_hold_across_seeds(seed):

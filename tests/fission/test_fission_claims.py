@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import torch
 from lecture_exercises import quick_sizes
 
 import mmlab.fission.experiments as fe
@@ -11,12 +10,7 @@ import mmlab.fission.experiments as fe
 L08 = "lectures/1_representation/08_representation_fission.ipynb"
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 @pytest.mark.slow

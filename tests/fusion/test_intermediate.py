@@ -40,12 +40,7 @@ from mmlab.fusion import (
 L09 = "lectures/1_representation/09_intermediate_fusion.ipynb"
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 # --------------------------------------------------------------------------- attention

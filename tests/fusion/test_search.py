@@ -19,12 +19,7 @@ from mmlab.fusion import (
 L10 = "lectures/1_representation/10_early_fusion_and_search.ipynb"
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 def test_relaxed_cell_is_the_softmax_weighted_sum_of_its_cells(torch_gen):

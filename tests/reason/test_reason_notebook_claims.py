@@ -8,7 +8,6 @@ the notebook calls, and checks the same margins as the notebook's ``claim``.
 from __future__ import annotations
 
 import pytest
-import torch
 from lecture_exercises import quick_sizes
 
 import mmlab.reason.experiments as rx
@@ -16,12 +15,7 @@ import mmlab.reason.experiments as rx
 LECTURES = "lectures/3_reasoning/"
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 @pytest.mark.slow
