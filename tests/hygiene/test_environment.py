@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sys
+import sysconfig
 import tomllib
 from pathlib import Path
 
@@ -171,7 +172,10 @@ def test_the_environment_under_test_is_the_locked_one():
             drift.append(f"{name} {installed} (locked {version})")
     if os.environ.get("CI"):
         lock = _lock()
-        for dist in importlib.metadata.distributions():
+        # Only what is installed in site-packages itself: setuptools puts its vendored packages
+        # (setuptools/_vendor/*.dist-info) on sys.path when some test imports it.
+        site_packages = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+        for dist in importlib.metadata.distributions(path=site_packages):
             name = canonicalize_name(dist.metadata["Name"])
             if name not in lock and name not in {"torch", "mmlab", "pip"}:
                 drift.append(f"{name} {dist.version} is installed but not locked (is the lock complete?)")
