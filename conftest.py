@@ -11,8 +11,9 @@ the notebooks under lectures/ and labs/, which nbval collects).
   kernel and fails the cell (the notebook's remaining cells still report), plus
   ``NOTEBOOK_GRACE`` as a backstop for a kernel that ignores the interrupt.
 - ``make test`` (``--dist loadscope``) schedules by :func:`scheduling_scope`: a file's tests
-  on one worker (a notebook's cells share one kernel), but each seed of a file's seed tests
-  and each lecture's reference answers apart, so that the long tests spread over the workers.
+  on one worker (a notebook's cells share one kernel), but each seed of a file's seed tests,
+  each lecture's reference answers and each student copy apart, handed out longest first
+  (:func:`scheduling_order`), so that the long tests spread over the workers.
 - The terminal summary lists the slowest notebooks (summed over their cells).
 - Kernels draw with matplotlib's inline backend; this process with Agg.
 """
@@ -58,6 +59,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 _SEED_PARAM = re.compile(r"[\[-](seed\d+)[\]-]")
 _ANSWER_PARAM = re.compile(r"::test_reference_answer_runs_and_holds\[(lecture_\d+_\d+)-")
+_STUDENT_COPY = re.compile(r"^(tests/hygiene/test_student_copies\.py)::\w+\[(.+)\]$")
+#: Files whose few tests run for tens of seconds each (a course term through nbgrader, a JupyterHub).
+_LONG_FILES = ("tests/classroom/",)
 
 
 def scheduling_scope(nodeid: str) -> str:
@@ -82,7 +86,29 @@ def scheduling_scope(nodeid: str) -> str:
     answer = _ANSWER_PARAM.search(nodeid)
     if answer:
         return f"{path}::{answer.group(1)}"
+    student_copy = _STUDENT_COPY.match(nodeid)
+    if student_copy:  # each student copy runs in a kernel of its own
+        return f"{student_copy.group(1)}::{student_copy.group(2)}"
     return path
+
+
+def scheduling_order(scope: str, n_tests: int) -> tuple[int, int]:
+    """Sort key of a scope in the work queue: the long units first, the many short test files last.
+
+    Longest first is the classic rule for spreading jobs over a few machines: the short units that come
+    last fill in the gaps, so that no worker is left running one long unit while the other idles.
+    Seeds, lecture answers, student copies and the classroom files are long for their few tests;
+    notebooks come next; the rest, ordered by their number of tests (xdist's default), last.
+
+    >>> sorted([("tests/test_train.py", 40), ("lectures/x.ipynb", 12), ("tests/a.py::seed1", 3)],
+    ...        key=lambda s: scheduling_order(*s))
+    [('tests/a.py::seed1', 3), ('lectures/x.ipynb', 12), ('tests/test_train.py', 40)]
+    """
+    if "::" in scope or scope.startswith(_LONG_FILES):
+        return (0, -n_tests)
+    if scope.endswith(".ipynb"):
+        return (1, -n_tests)
+    return (2, -n_tests)
 
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent under -p no:xdist
@@ -95,6 +121,27 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
     class _Scheduler(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             return scheduling_scope(nodeid)
+
+        def schedule(self) -> None:
+            if self.collection is not None:  # later calls: xdist reschedules
+                return super().schedule()
+            # The first call: let xdist build the work queue with no node to hand it to, put the queue in
+            # scheduling_order, then hand out the first units as xdist does (one each, then two each).
+            assigned, self.assigned_work = self.assigned_work, {}
+            try:
+                super().schedule()
+            finally:
+                self.assigned_work = assigned
+            if len(self.workqueue) < len(self.nodes):  # fewer units than workers: xdist's own way
+                self.collection = None
+                return super().schedule()
+            queue = sorted(self.workqueue.items(), key=lambda kv: scheduling_order(kv[0], len(kv[1])))
+            self.workqueue.clear()
+            self.workqueue.update(queue)
+            for node in self.nodes:
+                self._assign_work_unit(node)
+            for node in self.nodes:
+                self._reschedule(node)
 
     return _Scheduler(config, log)
 
