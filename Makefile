@@ -29,6 +29,10 @@ PY          := $(VENV)/bin/python
 PIP         := $(PY) -m pip --disable-pip-version-check
 RUFF        := $(VENV)/bin/ruff
 TORCH_STAMP := $(VENV)/.mmlab-torch
+# uv installs the lock (parallel downloads: about 20 s where pip takes 70); it lives beside the environment,
+# not in it, so the environment holds exactly the lock.
+UV_TOOL     := $(VENV)/.uv-tool
+UV_BIN      := $(UV_TOOL)/bin/uv
 STAMP       := $(VENV)/.mmlab-installed
 # One thread per kernel/worker: notebooks and test workers run side by side.
 RUNENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MMLAB_NUM_THREADS=1 PYDEVD_DISABLE_FILE_VALIDATION=1
@@ -77,13 +81,21 @@ $(TORCH_STAMP):
 	@touch $@
 
 # 2. the locked environment, hash-checked and exactly as pinned (--no-deps: the lock is complete
-#    for Linux and Python 3.11);
+#    for Linux and Python 3.11), by uv (UV, installed into UV_TOOL) or, where uv cannot be installed or
+#    cannot reach the index, by pip;
 # 3. mmlab itself, editable with all its extras, built with the locked setuptools, and torch again: on
 #    Linux with the default torch all their requirements are already there; elsewhere pip adds only
 #    what the lock cannot hold (appnope on macOS, a CUDA build's nvidia-* libraries);
 # 4. pip check: every installed package's requirements hold.
 $(STAMP): $(TORCH_STAMP) requirements.lock pyproject.toml
-	$(PIP) install --quiet --require-hashes --no-deps -r requirements.lock
+	@if { test -x $(UV_BIN) || $(PIP) install --quiet --upgrade --target $(UV_TOOL) "$(UV)"; } \
+		&& $(UV_BIN) pip install --quiet --python $(PY) --require-hashes --no-deps --compile-bytecode \
+			-r requirements.lock; then \
+		echo "requirements.lock: installed by $$($(UV_BIN) --version)"; \
+	else \
+		echo "requirements.lock: uv failed (above); pip installs it instead"; \
+		$(PIP) install --quiet --require-hashes --no-deps -r requirements.lock; \
+	fi
 	$(PIP) install --quiet --no-build-isolation -e ".[$(EXTRAS)]" "$(TORCH)"
 	$(PIP) check
 	@touch $@
@@ -161,5 +173,6 @@ clean-venv:
 # Recompile requirements.lock (hashes, Python 3.11, Linux) and environment.yml from pyproject.toml with uv,
 # keeping existing pins where they still fit (UPGRADE=1: newest allowed). The next make target reinstalls.
 lock: $(TORCH_STAMP)
-	$(PIP) install --quiet "$(UV)" packaging
-	$(PY) .ci/lock.py $(if $(UPGRADE),--upgrade)
+	$(PIP) install --quiet packaging
+	@test -x $(UV_BIN) || $(PIP) install --quiet --upgrade --target $(UV_TOOL) "$(UV)"
+	$(PY) .ci/lock.py --uv $(UV_BIN) $(if $(UPGRADE),--upgrade)

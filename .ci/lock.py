@@ -79,7 +79,7 @@ def torch_requirements(version: str) -> list[str]:
     return kept
 
 
-def compile_lock(torch: str, upgrade: bool) -> None:
+def compile_lock(torch: str, upgrade: bool, uv: str | None = None) -> None:
     build_requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]["requires"]
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "torch-override.txt").write_text(
@@ -92,9 +92,7 @@ def compile_lock(torch: str, upgrade: bool) -> None:
         + "".join(f"{r}\n" for r in build_requires)
     )
     command = [
-        sys.executable,
-        "-m",
-        "uv",
+        *([uv] if uv else [sys.executable, "-m", "uv"]),
         "pip",
         "compile",
         "pyproject.toml",
@@ -159,9 +157,10 @@ def write_environment(torch: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--upgrade", action="store_true", help="move every pin to the newest allowed release")
+    parser.add_argument("--uv", help="the uv executable (default: python -m uv)")
     args = parser.parse_args(argv)
     torch = makefile_torch()
-    compile_lock(torch, upgrade=args.upgrade)
+    compile_lock(torch, upgrade=args.upgrade, uv=args.uv)
     write_environment(torch)
     print(f"lock: wrote {LOCK.name} ({len(pins(LOCK.read_text()))} pins, hashed) and {ENVIRONMENT.name}")
     return 0
