@@ -204,6 +204,30 @@ def check_same_length(arrays: Sequence[Any], names: Sequence[str]) -> int:
     return lengths[0] if lengths else 0
 
 
+def split_modalities_and_labels(data: Any, name: str) -> tuple[Any, Any]:
+    """``(modalities, labels)`` of a data set or split (``.modalities``, ``.y``) or of a pair ``(xs, y)``.
+
+    Only unpacks: callers convert and check the parts for what they need.
+
+    Raises
+    ------
+    TypeError
+        If ``data`` has neither the two attributes nor the shape of a pair.
+
+    Examples
+    --------
+    >>> split_modalities_and_labels(([[1.0], [2.0]], [0, 1]), "data")
+    ([[1.0], [2.0]], [0, 1])
+    """
+    if hasattr(data, "modalities") and hasattr(data, "y"):
+        return data.modalities, data.y
+    if isinstance(data, (tuple, list)) and len(data) == 2:
+        return data[0], data[1]
+    raise TypeError(
+        f"{name} must have `modalities` and `y` (a data set or split) or be a pair (xs, y); got {type(data).__name__}."
+    )
+
+
 def check_modalities(
     xs: Any,
     *,

@@ -39,7 +39,13 @@ from typing import Any
 import torch
 from torch import nn
 
-from mmlab._validation import RandomState, check_positive_int, check_scalar, seed_from_random_state
+from mmlab._validation import (
+    RandomState,
+    check_positive_int,
+    check_scalar,
+    seed_from_random_state,
+    split_modalities_and_labels,
+)
 
 __all__ = [
     "MeanFusion",
@@ -578,13 +584,5 @@ def _check_inputs(xs: Any, y: Any) -> tuple[list[torch.Tensor], torch.Tensor]:
 
 
 def _as_xy(data: Any, name: str) -> tuple[list[torch.Tensor], torch.Tensor]:
-    if hasattr(data, "modalities") and hasattr(data, "y"):
-        xs, y = data.modalities, data.y
-    elif isinstance(data, (tuple, list)) and len(data) == 2:
-        xs, y = data
-    else:
-        raise TypeError(
-            f"{name} must have `modalities` and `y` (a data set or split) or be a pair (xs, y); "
-            f"got {type(data).__name__}."
-        )
+    xs, y = split_modalities_and_labels(data, name)
     return [torch.as_tensor(x, dtype=torch.float32) for x in xs], torch.as_tensor(y).long()

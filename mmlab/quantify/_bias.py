@@ -43,6 +43,7 @@ from mmlab._validation import (
     check_positive_int,
     check_scalar,
     seed_from_random_state,
+    split_modalities_and_labels,
 )
 
 __all__ = ["BiasStudy", "ProbeCurves", "biased_vqa_study", "modality_utilisation", "probe_training"]
@@ -364,13 +365,5 @@ def _check_xy(xs: Any, y: Any, name: str) -> tuple[list[torch.Tensor], torch.Ten
 
 
 def _as_xy(data: Any, name: str) -> tuple[list[torch.Tensor], torch.Tensor]:
-    if hasattr(data, "modalities") and hasattr(data, "y"):
-        xs, y = data.modalities, data.y
-    elif isinstance(data, (tuple, list)) and len(data) == 2:
-        xs, y = data
-    else:
-        raise TypeError(
-            f"{name} must have `modalities` and `y` (a data set or split) or be a pair (xs, y); "
-            f"got {type(data).__name__}."
-        )
+    xs, y = split_modalities_and_labels(data, name)
     return [torch.as_tensor(np.asarray(x), dtype=torch.float32) for x in xs], torch.as_tensor(np.asarray(y)).long()

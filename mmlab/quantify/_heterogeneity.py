@@ -45,7 +45,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from mmlab._validation import RandomState, check_choice, check_positive_int, check_scalar, seed_from_random_state
+from mmlab._validation import (
+    RandomState,
+    check_choice,
+    check_positive_int,
+    check_scalar,
+    seed_from_random_state,
+    split_modalities_and_labels,
+)
 
 __all__ = ["HeterogeneityMatrix", "transfer_heterogeneity"]
 
@@ -295,15 +302,7 @@ def transfer_heterogeneity(
 
 def _as_xy(data: Any, name: str) -> tuple[list[torch.Tensor], torch.Tensor, tuple[str, ...] | None]:
     keys = None
-    if hasattr(data, "modalities") and hasattr(data, "y"):
-        xs, y = data.modalities, data.y
-    elif isinstance(data, (tuple, list)) and len(data) == 2:
-        xs, y = data
-    else:
-        raise TypeError(
-            f"{name} must have `modalities` and `y` (a data set or split) or be a pair (xs, y); "
-            f"got {type(data).__name__}."
-        )
+    xs, y = split_modalities_and_labels(data, name)
     if isinstance(xs, Mapping):
         keys, xs = tuple(xs), list(xs.values())
     tensors = [torch.as_tensor(np.asarray(x), dtype=torch.float32) for x in xs]

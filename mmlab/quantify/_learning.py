@@ -46,6 +46,7 @@ from mmlab._validation import (
     check_positive_int,
     check_scalar,
     seed_from_random_state,
+    split_modalities_and_labels,
 )
 
 __all__ = [
@@ -738,15 +739,7 @@ def _fresh(dims: list[int], n_classes: int, embed_dim: int, hidden: int, seed: i
 
 
 def _as_tensors(data: Any, name: str) -> tuple[list[torch.Tensor], torch.Tensor]:
-    if hasattr(data, "modalities") and hasattr(data, "y"):
-        xs, y = data.modalities, data.y
-    elif isinstance(data, (tuple, list)) and len(data) == 2:
-        xs, y = data
-    else:
-        raise TypeError(
-            f"{name} must have `modalities` and `y` (a data set or split) or be a pair (xs, y); "
-            f"got {type(data).__name__}."
-        )
+    xs, y = split_modalities_and_labels(data, name)
     return [torch.as_tensor(x, dtype=torch.float32) for x in xs], torch.as_tensor(y).long()
 
 

@@ -11,7 +11,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from mmlab._validation import RandomState, check_choice, check_positive_int, seed_from_random_state
+from mmlab._validation import (
+    RandomState,
+    check_choice,
+    check_positive_int,
+    seed_from_random_state,
+    split_modalities_and_labels,
+)
 from mmlab.fusion import FUSIONS, MultimodalClassifier, n_params
 from mmlab.train import History, fit, predict
 
@@ -72,15 +78,7 @@ def as_xy(data: Any) -> tuple[list[torch.Tensor], torch.Tensor]:
     TypeError
         If ``data`` is neither.
     """
-    if hasattr(data, "modalities") and hasattr(data, "y"):
-        xs, y = data.modalities, data.y
-    elif isinstance(data, (tuple, list)) and len(data) == 2:
-        xs, y = data
-    else:
-        raise TypeError(
-            "data must have `modalities` and `y` attributes (a synthetic data set or a split) or be "
-            f"a pair (modalities, y); got {type(data).__name__}."
-        )
+    xs, y = split_modalities_and_labels(data, "data")
     return [torch.as_tensor(x, dtype=torch.float32) for x in xs], torch.as_tensor(y)
 
 
