@@ -292,11 +292,14 @@ def test_lecture_09_accuracy_claims_hold_across_seeds(seed):
 
 
 def test_lecture_09_cost_claims():
-    """FLOPs are deterministic; the timing claim has a wide margin (rerun three times, it must hold each time)."""
+    """FLOPs are deterministic; the timing claim has a wide margin (rerun three times, it must hold each time).
+
+    Each time is the fastest of five forward passes (the notebook takes three), so that a test worker sharing
+    the machine with other processes measures the module, not the wait."""
     s = quick_sizes(L09)
     lengths = [256 * 2**k for k in range(int(math.log2(s["max_len"] // 256)) + 1)]
     for _ in range(3):
-        curve = fusion_cost_curve(lengths, dim=32, time_lengths=[128, 256, 512, 1024])
+        curve = fusion_cost_curve(lengths, dim=32, time_lengths=[128, 256, 512, 1024], repeats=5)
         slope, tslope = curve.slopes("flops"), curve.slopes("seconds")
         assert slope["joint"] > 1.8 and max(slope["windowed bottleneck"], slope["perceiver"]) < 1.1, slope
         assert slope["bottleneck"] > 1.7 and curve.flops["bottleneck"][-1] / curve.flops["joint"][-1] < 0.6
