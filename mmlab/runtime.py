@@ -15,9 +15,10 @@ Used by: every notebook under ``lectures/`` and ``labs/``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,6 +36,7 @@ __all__ = [
     "device",
     "profile",
     "seed_everything",
+    "seeded",
     "set_num_threads",
     "sizes",
 ]
@@ -161,6 +163,38 @@ def seed_everything(seed: int = 0) -> int:
     torch.manual_seed(seed)  # also seeds every CUDA device
     set_num_threads()
     return seed
+
+
+@contextlib.contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """Draw from torch's global CPU generator seeded with ``seed``, and give the caller's state back afterwards.
+
+    The package builds every model inside it, so that a ``random_state`` gives
+    the same initialisation each time without touching the notebook's own
+    random state (:func:`torch.random.fork_rng` on the CPU, then
+    :func:`torch.manual_seed`).
+
+    Parameters
+    ----------
+    seed : int
+        Taken modulo 2**63 (so that a sum of seeds never overflows torch's
+        seed), then passed to :func:`torch.manual_seed`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> with seeded(3):
+    ...     a = torch.rand(2)
+    >>> with seeded(3):
+    ...     b = torch.rand(2)
+    >>> torch.equal(a, b)
+    True
+    """
+    import torch
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(int(seed) % 2**63)
+        yield
 
 
 # --------------------------------------------------------------------------- #

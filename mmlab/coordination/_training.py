@@ -10,8 +10,7 @@ with the batch order drawn from a seeded generator and nothing global touched.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 from torch import nn
@@ -122,25 +121,3 @@ def train_objective(
                 break
     model.eval()
     return losses
-
-
-@contextlib.contextmanager
-def seeded(seed: int) -> Iterator[None]:
-    """Draw from torch's global generator seeded with ``seed``, and restore the caller's state afterwards.
-
-    Models built inside get the same initialisation for the same seed, and the
-    caller's global random state is left as it was.
-
-    Examples
-    --------
-    >>> import torch
-    >>> with seeded(3):
-    ...     a = torch.rand(2)
-    >>> with seeded(3):
-    ...     b = torch.rand(2)
-    >>> torch.equal(a, b)
-    True
-    """
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed % 2**63)
-        yield

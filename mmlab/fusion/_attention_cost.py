@@ -33,6 +33,7 @@ from torch import nn
 
 from mmlab._validation import check_array, check_choice, check_positive_int, check_same_length
 from mmlab.fusion._intermediate import BottleneckFusion, JointAttentionFusion, PerceiverFusion
+from mmlab.runtime import seeded
 
 __all__ = [
     "COST_KINDS",
@@ -392,8 +393,7 @@ def fusion_cost_curve(
     if time_lengths:
         gen = torch.Generator().manual_seed(random_state)
         for kind in kinds:
-            with torch.random.fork_rng(devices=[]):
-                torch.manual_seed(random_state)
+            with seeded(random_state):
                 module = build_cost_module(kind, dim, **options).eval()
             seconds[kind] = np.array(
                 [

@@ -13,8 +13,7 @@ Each is called once by its notebook and on five seeds by
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +24,7 @@ from mmlab._validation import RandomState, check_positive_int, check_scalar, see
 from mmlab.fusion._early import MaskedMultimodalAutoencoder, fit_masked_autoencoder
 from mmlab.fusion._intermediate import SEQUENCE_FUSIONS, SequenceFusionClassifier
 from mmlab.fusion._search import SEARCH_CELLS, SearchResult, search_fusion_cell
+from mmlab.runtime import seeded
 
 __all__ = [
     "ReconstructionResult",
@@ -33,13 +33,6 @@ __all__ = [
     "search_vs_hand_picked",
     "sequence_fusion_accuracies",
 ]
-
-
-@contextlib.contextmanager
-def _seeded(seed: int) -> Iterator[None]:
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed % 2**63)
-        yield
 
 
 def sequence_fusion_accuracies(
@@ -116,7 +109,7 @@ def sequence_fusion_accuracies(
     scores = {}
     for kind in kinds:
         options = {"window": window} if kind == "bottleneck" and window is not None else {}
-        with _seeded(seed):
+        with seeded(seed):
             model = SequenceFusionClassifier([x.shape[2] for x in xs], 2, fusion=kind, dim=dim, **options)
 
         def loss(out: torch.Tensor, target: torch.Tensor, model: SequenceFusionClassifier = model) -> torch.Tensor:
@@ -209,7 +202,7 @@ def masked_reconstruction(
     data = make_paired_views(n + n_test, random_state=seed)
     xs = [torch.as_tensor(x).reshape(x.shape[0], n_tokens, -1) for x in data.modalities]
     train, test = [x[:n] for x in xs], [x[n:] for x in xs]
-    with _seeded(seed):
+    with seeded(seed):
         model = MaskedMultimodalAutoencoder([x.shape[2] for x in xs], [n_tokens] * 2, dim=dim, n_layers=n_layers)
     losses = fit_masked_autoencoder(model, train, epochs=epochs, batch_size=batch_size, random_state=seed)
     mse, base = {}, {}

@@ -35,6 +35,7 @@ from mmlab._validation import RandomState, check_positive_int, check_scalar, see
 from mmlab.fusion._base import Fusion
 from mmlab.fusion._classifier import MultimodalClassifier
 from mmlab.fusion._registry import make_fusion, register_fusion
+from mmlab.runtime import seeded
 
 __all__ = ["SEARCH_CELLS", "FusionCellSearch", "SearchResult", "search_fusion_cell"]
 
@@ -231,8 +232,7 @@ def search_fusion_cell(
     xs, y = as_xy(train)
     xv, yv = as_xy(val)
     n_classes = int(max(int(y.max()), int(yv.max())) + 1)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed % 2**63)
+    with seeded(seed % 2**63):
         search = FusionCellSearch([embed_dim] * len(xs), embed_dim, cells)
         model = MultimodalClassifier.build(
             [x.shape[1] for x in xs], n_classes, search, embed_dim=embed_dim, hidden=hidden

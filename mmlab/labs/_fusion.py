@@ -42,6 +42,7 @@ from mmlab.labs._feedback import (
     forbid,
     run_student,
 )
+from mmlab.runtime import seeded
 
 __all__ = [
     "check_interaction_contrast",
@@ -481,8 +482,7 @@ def check_interaction_contrast(fn: Callable[..., torch.Tensor]) -> bool:
     run = CheckRun("Exercise 4 (interaction contrast)", 4)
     gen = torch.Generator().manual_seed(404)
     a0, a1, b0, b1 = _randn(gen, 16, 3), _randn(gen, 16, 3), _randn(gen, 16, 5), _randn(gen, 16, 5)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(404)
+    with seeded(404):
         add, bil = AdditiveFusion([3, 5], 2), BilinearFusion([3, 5], 2)
         with torch.no_grad():
             add.bias.normal_()

@@ -34,6 +34,7 @@ import numpy as np
 import torch
 
 from mmlab.labs._feedback import CheckRun, expect_array, expect_number, forbid, run_student
+from mmlab.runtime import seeded
 
 __all__ = ["check_coherence_with_chance", "check_kl_to_prior", "check_quantize", "check_reparameterize"]
 
@@ -48,8 +49,7 @@ def _tensor(run: CheckRun, got: Any, what: str) -> torch.Tensor:
 
 def _call(run: CheckRun, fn: Callable[..., Any], *args: Any, what: str, seed: int = 0) -> Any:
     """Run the student's function with torch's global generator seeded, restoring the caller's state after."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded(seed):
         return run_student(run, fn, *args, what=what)
 
 

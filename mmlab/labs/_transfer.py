@@ -30,6 +30,7 @@ import torch
 
 from mmlab.labs._feedback import CheckRun, expect_array, expect_close, expect_integer, forbid
 from mmlab.labs._feedback import run_student as _run_student
+from mmlab.runtime import seeded
 
 __all__ = [
     "check_adapter_forward",
@@ -363,8 +364,7 @@ def _call_dropout(
     every call, so a function that ignores ``generator`` gives different masks
     for the same ``seed``.
     """
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(next(_GLOBAL_SEEDS))
+    with seeded(next(_GLOBAL_SEEDS)):
         result = _run(run, fn, [x.clone() for x in xs], p, _gen(seed), what=what)
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         run.fail(

@@ -46,6 +46,7 @@ from mmlab._validation import (
     seed_from_random_state,
     split_modalities_and_labels,
 )
+from mmlab.runtime import seeded
 
 __all__ = [
     "MeanFusion",
@@ -405,8 +406,7 @@ def train_odd_one_out(
             labels.append(torch.full((len(y),), i + 1, dtype=torch.long))
     for p in mean.parameters():
         p.requires_grad_(True)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded(seed):
         for layer in detector.net:
             if isinstance(layer, nn.Linear):
                 layer.reset_parameters()
@@ -524,8 +524,7 @@ def single_source_study(
     n_classes = int(max(int(y.max()), int(ty.max())) + 1)
 
     def trained(dims: list[int], inputs: list[torch.Tensor], salt: int) -> nn.Module:
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed + salt)
+        with seeded(seed + salt):
             model = MultimodalClassifier.build(dims, n_classes, "concat", embed_dim=embed_dim, hidden=hidden)
         fit(model, inputs, y, epochs=epochs, lr=5e-3, random_state=seed + salt, progress=False, device="cpu")
         return model.eval()

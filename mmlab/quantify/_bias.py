@@ -45,6 +45,7 @@ from mmlab._validation import (
     seed_from_random_state,
     split_modalities_and_labels,
 )
+from mmlab.runtime import seeded
 
 __all__ = ["BiasStudy", "ProbeCurves", "biased_vqa_study", "modality_utilisation", "probe_training"]
 
@@ -323,8 +324,7 @@ def biased_vqa_study(
     n_classes = int(max([int(y.max())] + [int(py.max()) for _, py in probes.values()]) + 1)
     accuracy, curves, models = {}, {}, {}
     for name, keep in (("question", (0,)), ("image", (1,)), ("fused", (0, 1))):
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with seeded(seed):
             net = MultimodalClassifier.build(
                 [int(xs[i].shape[1]) for i in keep], n_classes, "concat", embed_dim=embed_dim, hidden=hidden
             )

@@ -38,6 +38,7 @@ import numpy.typing as npt
 import torch
 
 from mmlab._validation import RandomState, check_array, check_choice, check_positive_int, seed_from_random_state
+from mmlab.runtime import seeded
 
 __all__ = [
     "GROUP_RATES",
@@ -332,8 +333,7 @@ def fairness_study(
 
     accuracy, rates, models = {}, {}, {}
     for name, keep, reweigh in (("text", (0,), False), ("fused", (0, 1), False), ("fused + reweighing", (0, 1), True)):
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with seeded(seed):
             net = MultimodalClassifier.build(
                 [int(xs[i].shape[1]) for i in keep], 2, "concat", embed_dim=embed_dim, hidden=hidden
             )

@@ -53,6 +53,7 @@ from mmlab._validation import (
     seed_from_random_state,
     split_modalities_and_labels,
 )
+from mmlab.runtime import seeded
 
 __all__ = ["HeterogeneityMatrix", "transfer_heterogeneity"]
 
@@ -276,23 +277,20 @@ def transfer_heterogeneity(
     scratch = np.zeros(m)
     for j in range(m):
         for r, shots in enumerate(draws):
-            with torch.random.fork_rng(devices=[]):
-                torch.manual_seed(seed + 7 + 13 * j + 101 * r)
+            with seeded(seed + 7 + 13 * j + 101 * r):
                 model = _Transferable(widths[j], token, hidden, n_classes)
             fit(model, xs[j][shots], y[shots], epochs=transfer_epochs, random_state=seed + r, **options)
             scratch[j] += test_accuracy(model, j) / repeats
     acc = np.zeros((m, m))
     for i in range(m):
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with seeded(seed):
             source = _Transferable(widths[i], token, hidden, n_classes)
         fit(source, xs[i], y, epochs=epochs, random_state=seed, **options)
         for j in range(m):
             for r, shots in enumerate(draws):
                 model = copy.deepcopy(source)
                 if input_layer == "new":
-                    with torch.random.fork_rng(devices=[]):
-                        torch.manual_seed(seed + 1 + j + 101 * r)
+                    with seeded(seed + 1 + j + 101 * r):
                         model.adapter = nn.Linear(widths[j], token)
                 fit(model, xs[j][shots], y[shots], epochs=transfer_epochs, random_state=seed + r, **options)
                 acc[i, j] += test_accuracy(model, j) / repeats

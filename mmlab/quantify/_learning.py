@@ -48,6 +48,7 @@ from mmlab._validation import (
     seed_from_random_state,
     split_modalities_and_labels,
 )
+from mmlab.runtime import seeded
 
 __all__ = [
     "BlendEstimate",
@@ -466,8 +467,7 @@ def refit_fused_head(
     with torch.no_grad():
         z_train = torch.cat([enc(x) for enc, x in zip(model.encoders, xs, strict=True)], dim=1)
         z_val = torch.cat([enc(x) for enc, x in zip(model.encoders, vx, strict=True)], dim=1)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded(seed):
         head = nn.Linear(model.fused.in_features, model.fused.out_features)
     opt = torch.optim.SGD(head.parameters(), lr=lr, momentum=0.9)
 
@@ -733,8 +733,7 @@ def blending_study(
 # --------------------------------------------------------------------------- #
 def _fresh(dims: list[int], n_classes: int, embed_dim: int, hidden: int, seed: int) -> MultiHeadClassifier:
     """A model initialised from ``seed`` without touching the global random state."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded(seed):
         return MultiHeadClassifier(dims, n_classes, embed_dim=embed_dim, hidden=hidden)
 
 

@@ -43,6 +43,7 @@ import torch
 from torch import nn
 
 from mmlab._validation import RandomState, check_choice, check_positive_int, check_random_state, seed_from_random_state
+from mmlab.runtime import seeded
 
 __all__ = [
     "GRID_ACTIONS",
@@ -445,8 +446,7 @@ def train_instruction_policy(
     gen = torch.Generator().manual_seed(seed)
     probe = grid_reset(1, size=size, max_steps=max_steps, random_state=0)
     obs_dim = grid_observation(probe).shape[1]
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded(seed):
         model = _ActorCritic(obs_dim, len(GRID_ACTIONS), hidden)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     last_action = torch.tensor(len(GRID_ACTIONS) - 1)

@@ -35,6 +35,7 @@ from torch import nn
 
 from mmlab._validation import RandomState, check_choice, check_positive_int, seed_from_random_state
 from mmlab.coordination._contrastive import mlp
+from mmlab.runtime import seeded
 from mmlab.transfer._adapters import AdapterClassifier, BagOfTokensEncoder, SoftPrompt
 from mmlab.transfer._film import SlotReader, make_slot_task
 from mmlab.transfer._mctn import CyclicTranslator, fit_cyclic_translator
@@ -278,8 +279,7 @@ def caption_task(
 
 def _adapter_model(task: CaptionTask, name: str, *, bottleneck: int, use_image: bool, seed: int) -> nn.Module:
     train, _, classes = task.features[name]
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded(seed):
         other = 64 if use_image else None
         if name == "scratch":
             vocab = int(max(int(t.max()) for t in task.features["scratch"])) + 1
@@ -508,8 +508,7 @@ def _train_projector(
     seed: int,
     hidden: int | None = None,
 ) -> ZeroShotProjector:
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded(seed):
         model = ZeroShotProjector(x.shape[1], class_embeddings.shape[1], hidden=hidden)
     gen = torch.Generator().manual_seed(seed)
     epochs = check_positive_int(epochs, "epochs")
@@ -626,8 +625,7 @@ def translation_vs_unimodal(
         for name, translate in (("unimodal", False), ("translation", True)):
             if name not in out:
                 continue
-            with torch.random.fork_rng(devices=[]):
-                torch.manual_seed(seed + r)
+            with seeded(seed + r):
                 model = CyclicTranslator(x_train.shape[1], target.shape[1], n_classes)
             fit_cyclic_translator(
                 model, x_train, target, y_train, labelled, epochs=epochs, translate=translate, random_state=seed + r
@@ -671,8 +669,7 @@ def slot_reading(
     out: dict[str, Any] = {"accuracy": {}, "params": {}, "models": {}, "test": task_test}
     for mode in modes:
         check_choice(mode, "mode", ("film", "concat"))
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with seeded(seed):
             model = SlotReader(64, n_slots, mode=mode)
         fit(
             model,
@@ -715,8 +712,7 @@ def _train_mlp(
     split: int = 0,
 ) -> nn.Module:
     """Train the fusion MLP; with ``drop`` > 0 the audio block (columns split:-1) is dropped at random per batch."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded(seed):
         model = _FusionMLP(x.shape[1])
     gen = torch.Generator().manual_seed(seed)
 

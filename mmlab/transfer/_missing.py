@@ -41,6 +41,7 @@ import torch
 from torch import nn
 
 from mmlab._validation import RandomState, check_fraction, check_positive_int, check_scalar, seed_from_random_state
+from mmlab.runtime import seeded
 
 __all__ = ["CodebookImputer", "RidgeImputer", "fill_missing", "mask_rows", "modality_dropout"]
 
@@ -361,8 +362,7 @@ class CodebookImputer(nn.Module):
                 if bool((assign == k).any()):
                     codes[k] = missing[assign == k].mean(dim=0)
         self.codebook = codes
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(self.seed)
+        with seeded(self.seed):
             self.weights = nn.Linear(observed.shape[1], self.n_codes)
         opt = torch.optim.Adam(self.weights.parameters(), lr=1e-2, foreach=True)
         for _ in range(self.steps):

@@ -29,6 +29,7 @@ import torch
 from torch import nn
 
 from mmlab._validation import RandomState, check_positive_int, seed_from_random_state
+from mmlab.runtime import seeded
 
 __all__ = ["MultitaskModel", "few_labels", "fit_multitask"]
 
@@ -121,8 +122,7 @@ class MultitaskModel(nn.Module):
         seed = check_positive_int(random_state, "random_state", minimum=0)
         self.groups = groups
         self.group_of = {t: i for i, g in enumerate(groups) for t in g}
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with seeded(seed):
             trunks = []
             for g in groups:
                 widths = {check_positive_int(in_dims[t], f"in_dims[{t!r}]") for t in g}

@@ -51,6 +51,7 @@ import torch
 from torch import nn
 
 from mmlab._validation import RandomState, check_positive_int, seed_from_random_state
+from mmlab.runtime import seeded
 
 __all__ = [
     "TEXT_ENCODER_DIM",
@@ -484,8 +485,7 @@ def load_text_encoder(
     else:
         config = transformers.AutoConfig.from_pretrained(folder, local_files_only=True)
         seed = seed_from_random_state(random_state)
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with seeded(seed):
             model = transformers.AutoModel.from_config(config)
     model = model.float().to(torch.device("cpu") if device is None else torch.device(device))
     return PretrainedTextEncoder(model, tokenizer, pretrained=pretrained, info=info)

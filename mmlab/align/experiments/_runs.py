@@ -35,6 +35,7 @@ from mmlab.align._ctc import CTCRecognizer, alignment_segments, fit_ctc
 from mmlab.align._encoders import pad_sequences, segment_features
 from mmlab.align._graph import AGGREGATIONS, GraphClassifier
 from mmlab.align._transport import assignment
+from mmlab.runtime import seeded
 
 __all__ = [
     "AttentionRun",
@@ -63,8 +64,7 @@ def _check_strings(data: Any, name: str) -> None:
 
 def _seeded(seed: int, build: Any) -> Any:
     """Build a model with torch's global generator seeded, without changing the caller's random state."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded(seed):
         return build()
 
 

@@ -15,8 +15,8 @@ from mmlab.coordination._contrastive import DualEncoder, fit_contrastive, info_n
 from mmlab.coordination._deep_cca import DeepCCA, fit_deep_cca
 from mmlab.coordination._gated import GatedCoordination
 from mmlab.coordination._retrieval import cosine_similarity, mean_reciprocal_rank, recall_at_k
-from mmlab.coordination._training import seeded
 from mmlab.data import make_nonlinear_pairs, make_paired_views
+from mmlab.runtime import seeded
 
 __all__ = [
     "CCAComparison",

@@ -10,8 +10,9 @@ from torch.nn import functional as F
 
 from mmlab._validation import RandomState, check_positive_int, seed_from_random_state
 from mmlab.coordination._ssl import BYOL, SimCLR, augment_signals, fit_byol, fit_simclr, signal_encoder
-from mmlab.coordination._training import seeded, train_objective
+from mmlab.coordination._training import train_objective
 from mmlab.data import make_shifted_signals
+from mmlab.runtime import seeded
 
 __all__ = ["SSLProbes", "ssl_probes"]
 

@@ -10,7 +10,6 @@ import numpy as np
 import torch
 
 from mmlab._validation import RandomState, check_positive_int, seed_from_random_state
-from mmlab.coordination._training import seeded
 from mmlab.data import make_local_scenes, make_shared_private
 from mmlab.fission._clustering import (
     ClusterCorrespondence,
@@ -20,6 +19,7 @@ from mmlab.fission._clustering import (
 )
 from mmlab.fission._probes import probe_table
 from mmlab.fission._shared_private import SharedPrivateModel, fit_fission
+from mmlab.runtime import seeded
 
 __all__ = ["ClusteringResult", "FissionProbes", "fission_probes", "local_correspondence"]
 

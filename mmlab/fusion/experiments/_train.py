@@ -19,6 +19,7 @@ from mmlab._validation import (
     split_modalities_and_labels,
 )
 from mmlab.fusion import FUSIONS, MultimodalClassifier, n_params
+from mmlab.runtime import seeded
 from mmlab.train import History, fit, predict
 
 __all__ = ["FitResult", "as_xy", "train_fusion"]
@@ -173,8 +174,7 @@ def train_fusion(
     xs, y = as_xy(train)
     xt, yt = as_xy(test)
     n_out = 1 if task == "regression" else int(max(int(y.max()), int(yt.max())) + 1)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(int(seed))
+    with seeded(int(seed)):
         model = MultimodalClassifier.build(
             [x.shape[1] for x in xs],
             n_out,

@@ -22,6 +22,7 @@ from mmlab._validation import (
 )
 from mmlab.quantify.pid._result import PIDResult
 from mmlab.quantify.pid._sinkhorn import _project
+from mmlab.runtime import seeded
 
 __all__ = ["batch_pid"]
 
@@ -435,6 +436,5 @@ def _as_tensors(x1: Any, x2: Any, y: Any) -> tuple[torch.Tensor, torch.Tensor, t
 
 def _init(make: Any, seed: int) -> nn.Module:
     """Build a module with its own seed, leaving the global torch generator as it was."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded(seed):
         return make()

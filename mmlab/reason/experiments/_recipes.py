@@ -11,6 +11,7 @@ import torch
 from torch import nn
 
 from mmlab._validation import RandomState, check_positive_int, check_random_state, seed_from_random_state
+from mmlab.runtime import seeded
 
 __all__ = [
     "HELD_OUT_PAIRS",
@@ -71,8 +72,7 @@ class ExperimentResult:
 
 
 def _init(seed: int, build: Any) -> nn.Module:
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded(seed):
         return build()
 
 
