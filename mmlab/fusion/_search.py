@@ -232,7 +232,7 @@ def search_fusion_cell(
     xs, y = as_xy(train)
     xv, yv = as_xy(val)
     n_classes = int(max(int(y.max()), int(yv.max())) + 1)
-    with seeded(seed % 2**63):
+    with seeded(seed):
         search = FusionCellSearch([embed_dim] * len(xs), embed_dim, cells)
         model = MultimodalClassifier.build(
             [x.shape[1] for x in xs], n_classes, search, embed_dim=embed_dim, hidden=hidden

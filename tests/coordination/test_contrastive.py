@@ -10,6 +10,7 @@ import torch
 from torch.nn import functional as F
 
 from mmlab.coordination import DualEncoder, fit_contrastive, info_nce, info_nce_bound, train_objective
+from mmlab.runtime import seeded
 
 
 def test_info_nce_is_the_cross_entropy_over_the_similarity_matrix(torch_gen):
@@ -86,8 +87,7 @@ def test_dual_encoder_shapes_embed_and_validation():
 def test_fit_contrastive_learns_a_simple_pairing(torch_gen):
     x = torch.randn(256, 6, generator=torch_gen)
     y = x @ torch.randn(6, 6, generator=torch_gen) + 0.1 * torch.randn(256, 6, generator=torch_gen)
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
+    with seeded(0):
         enc = DualEncoder([6, 6], embed_dim=8)
     losses = fit_contrastive(enc, [x, y], epochs=15, batch_size=64)
     assert np.mean(losses[-4:]) < 0.5 * np.mean(losses[:4])  # a linear pairing is learned quickly

@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from mmlab.coordination import CCA, DeepCCA, cca_objective, fit_deep_cca
+from mmlab.runtime import seeded
 
 
 def test_objective_equals_the_sum_of_canonical_correlations(rng):
@@ -45,8 +46,7 @@ def test_deep_cca_finds_the_nonlinear_pairing_that_linear_cca_misses():
     data = make_nonlinear_pairs(1200, random_state=0)
     train, test = data.split((0.5, 0.5), random_state=0)
     xs = [torch.as_tensor(x) for x in train.modalities]
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
+    with seeded(0):
         model = DeepCCA([8, 8], out_dim=4)
     fit_deep_cca(model, xs, epochs=40, batch_size=200)
     deep = CCA(2, reg=1e-4).fit(*model.transform(xs))

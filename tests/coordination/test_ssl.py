@@ -9,6 +9,7 @@ import torch
 from torch.nn import functional as F
 
 from mmlab.coordination import BYOL, SimCLR, augment_signals, fit_byol, fit_simclr, nt_xent, signal_encoder
+from mmlab.runtime import seeded
 
 
 def test_augment_is_a_circular_shift_scale_and_noise():
@@ -85,8 +86,7 @@ def test_byol_loss_is_zero_for_identical_predictions():
 
 def test_simclr_and_byol_train(torch_gen):
     x = torch.randn(64, 16, generator=torch_gen)
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
+    with seeded(0):
         simclr, byol = SimCLR(signal_encoder(16, hidden=16, out_dim=8), 8), BYOL(signal_encoder(16, hidden=16), 32)
     assert len(fit_simclr(simclr, x, augment_signals, epochs=2, batch_size=32)) == 4
     assert len(fit_byol(byol, x, augment_signals, epochs=2, batch_size=32)) == 4

@@ -8,6 +8,7 @@ import torch
 from mmlab.data import make_interaction
 from mmlab.fusion import AdditiveFusion, masked_reconstruction, search_vs_hand_picked
 from mmlab.fusion.experiments import train_fusion
+from mmlab.runtime import seeded
 
 NOTEBOOK = "lectures/1_representation/10_early_fusion_and_search.ipynb"
 
@@ -47,8 +48,7 @@ def exercise_4(sizes: dict) -> None:
         train, _, test = make_interaction(sizes["n_search"], "synergy", random_state=seed).split(
             (0.6, 0.2, 0.2), random_state=seed
         )
-        with torch.random.fork_rng():
-            torch.manual_seed(seed)
+        with seeded(seed):
             normed = _NormalizedAdditive([16, 16], 16)
         a = train_fusion(train, test, normed, epochs=sizes["search_epochs"], random_state=seed).score
         b = train_fusion(train, test, "additive", epochs=sizes["search_epochs"], random_state=seed).score

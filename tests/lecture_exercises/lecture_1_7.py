@@ -10,6 +10,7 @@ import mmlab.coordination.experiments as cx
 from mmlab.coordination import SimCLR, augment_signals, fit_simclr, signal_encoder
 from mmlab.data import make_shifted_signals
 from mmlab.fission import linear_probe
+from mmlab.runtime import seeded
 
 NOTEBOOK = "lectures/1_representation/07_contrastive_learning.ipynb"
 
@@ -35,8 +36,7 @@ def exercise_3(sizes: dict) -> None:
     data = make_shifted_signals(sizes["ssl_n"] + 1000, random_state=0)
     x, y = torch.as_tensor(data.modalities[0]), data.y
     n = sizes["ssl_n"]
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
+    with seeded(0):
         encoder = signal_encoder(x.shape[1])
         model = SimCLR(encoder, 32)
     fit_simclr(model, x[:n], functools.partial(augment_signals, shift=False), epochs=sizes["ssl_epochs"])

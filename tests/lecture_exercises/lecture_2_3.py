@@ -11,6 +11,7 @@ import torch
 import mmlab.align.experiments as ax
 from mmlab.align import CTCRecognizer, alignment_segments, ctc_forced_align, ctc_greedy_decode
 from mmlab.data import load_digit_strings
+from mmlab.runtime import seeded
 
 NOTEBOOK = "lectures/2_alignment/03_connectionist_temporal_classification.ipynb"
 
@@ -31,8 +32,7 @@ def exercise_1(sizes: dict) -> None:
     """An untrained model's forced alignment is arbitrary: its emissions pile up where the random read-out happens
     to favour the labels, far less often inside the true segments than a random frame would be."""
     test = load_digit_strings("test")
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(0)
+    with seeded(0):
         model = CTCRecognizer(20, 10)
     x, n = test.padded()
     centres = [

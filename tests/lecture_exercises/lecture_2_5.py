@@ -10,6 +10,7 @@ import torch
 import mmlab.align.experiments as ax
 from mmlab.align import AudioTextAligner, GraphClassifier, LateFusionAligner, fit_aligner, token_accuracy
 from mmlab.data import load_digit_strings, make_scene_graphs
+from mmlab.runtime import seeded
 from mmlab.train import evaluate, fit
 
 NOTEBOOK = "lectures/2_alignment/05_cross_modal_attention_and_graphs.ipynb"
@@ -40,8 +41,7 @@ def _train(model, epochs):
 
 
 def _seeded(build):
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(0)
+    with seeded(0):
         return build()
 
 

@@ -8,14 +8,14 @@ import torch
 import mmlab.reason.experiments as rx
 from mmlab.data import SCENE_COLORS, SCENE_SHAPES
 from mmlab.reason import MultiViewMemory, TreeGrounder, make_grounding_phrases, make_recall_sequences
+from mmlab.runtime import seeded
 from mmlab.train import evaluate, fit, predict
 
 NOTEBOOK = "lectures/3_reasoning/01_memory_and_tree_structure.ipynb"
 
 
 def _seeded(build):
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(0)
+    with seeded(0):
         return build()
 
 

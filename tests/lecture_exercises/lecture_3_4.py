@@ -18,6 +18,7 @@ from mmlab.reason import (
     scene_knowledge_graph,
     standard_interventions,
 )
+from mmlab.runtime import seeded
 from mmlab.train import fit, predict
 
 NOTEBOOK = "lectures/3_reasoning/04_causal_knowledge_counting.ipynb"
@@ -26,8 +27,7 @@ CIRCLE = ("exists", ("filter", "shape", "circle", ("scene",)))
 
 
 def _seeded(build):
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(0)
+    with seeded(0):
         return build()
 
 

@@ -174,7 +174,7 @@ def train_fusion(
     xs, y = as_xy(train)
     xt, yt = as_xy(test)
     n_out = 1 if task == "regression" else int(max(int(y.max()), int(yt.max())) + 1)
-    with seeded(int(seed)):
+    with seeded(seed):
         model = MultimodalClassifier.build(
             [x.shape[1] for x in xs],
             n_out,
